@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ClientIdSchema } from './clients';
+
+export const CONNECTION_STATUSES = [
+  'connected',
+  'needs_sign_in',
+  'missing_from_config',
+  'error',
+] as const;
+export const ConnectionStatusSchema = z.enum(CONNECTION_STATUSES);
+export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
+
+export const STATUS_LABELS: Record<ConnectionStatus, string> = {
+  connected: 'Connected',
+  needs_sign_in: 'Needs sign-in',
+  missing_from_config: 'Missing from config',
+  error: 'Error',
+};
+
+export const AccountSchema = z.object({
+  email: z.string(),
+  name: z.string().optional(),
+  organization: z.string().optional(),
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+/** What the UI and `list --json` see of a connection. Never holds a secret. */
+export const ConnectionSchema = z.object({
+  id: z.string(),
+  client: ClientIdSchema,
+  serverUrl: z.string(),
+  status: ConnectionStatusSchema,
+  account: AccountSchema,
+  createdAt: z.string(),
+  lastUsedAt: z.string().optional(),
+  /** A sentence a person can act on, when status is not `connected`. */
+  lastError: z.string().optional(),
+});
+export type Connection = z.infer<typeof ConnectionSchema>;
