@@ -35,7 +35,13 @@ export const API_METHODS = {
   listClients: { input: z.object({}), output: z.array(ClientInfoSchema) },
   listConnections: { input: z.object({}), output: z.array(ConnectionSchema) },
   add: {
-    input: z.object({ client: ClientIdSchema, replace: z.boolean().optional() }),
+    input: z.object({
+      client: ClientIdSchema,
+      /** Overwrite a `splattr` entry that Splattr Companion did not write. */
+      replace: z.boolean().optional(),
+      /** Another Splattr MCP URL than the configured one (the CLI's --server). */
+      serverUrl: z.url().optional(),
+    }),
     output: AddResultSchema,
   },
   cancelSignIn: { input: z.object({}), output: z.null() },
