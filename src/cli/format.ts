@@ -1,0 +1,42 @@
+import { CLIENT_NAMES, type ClientInfo } from '../shared/clients';
+import { STATUS_LABELS, type Connection } from '../shared/connection';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => cell.padEnd(widths?.[col] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatClients(clients: ClientInfo[]): string {
+  return table([
+    ['CLIENT', 'INSTALLED', 'CONFIG'],
+    ...clients.map((c) => [c.id, c.installed ? 'yes' : 'no', c.configPath]),
+  ]);
+}
+
+export function accountLabel(connection: Connection): string {
+  const { email, organization } = connection.account;
+  return organization ? `${email} · ${organization}` : email;
+}
+
+export function formatConnections(connections: Connection[]): string {
+  if (connections.length === 0) {
+    return 'No connections yet. Add one with: splattr-companion add <claude-desktop|cursor>';
+  }
+  return table([
+    ['ID', 'CLIENT', 'STATUS', 'ACCOUNT', 'LAST USED'],
+    ...connections.map((c) => [
+      c.id,
+      CLIENT_NAMES[c.client],
+      STATUS_LABELS[c.status],
+      accountLabel(c),
+      c.lastUsedAt ?? 'never',
+    ]),
+  ]);
+}

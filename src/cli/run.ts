@@ -1,0 +1,212 @@
+import { parseArgs } from 'node:util';
+import type { CompanionApi } from '../shared/api';
+import { CLIENT_IDS, CLIENT_NAMES, ClientIdSchema, type ClientId } from '../shared/clients';
+import { STATUS_LABELS, type Connection, type ConnectionStatus } from '../shared/connection';
+import { CompanionError, toErrorInfo } from '../shared/errors';
+import { accountLabel, formatClients, formatConnections } from './format';
+import { USAGE } from './usage';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Asks a yes/no question; false when nobody can answer (no terminal). */
+  confirm(question: string): Promise<boolean>;
+}
+
+export interface CliDeps {
+  io: CliIo;
+  /** Creates the service; `open: false` means sign-in links are printed, not opened. */
+  createService(options: { open: boolean }): Promise<CompanionApi & { dispose(): Promise<void> }>;
+  /** Lets Ctrl-C cancel a pending sign-in. */
+  onInterrupt(handler: () => void): void;
+}
+
+const EXIT = { done: 0, failed: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  server: { type: 'string' },
+  'no-open': { type: 'boolean' },
+  replace: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Runs one CLI command and returns its exit code: 0 done, 1 failed, 2 usage. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    deps.io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const [command, target, ...extra] = positionals;
+  if (values.help || !command) {
+    (values.help ? deps.io.out : deps.io.err)(USAGE);
+    return values.help ? EXIT.done : EXIT.usage;
+  }
+
+  const service = await deps.createService({ open: !values['no-open'] });
+  try {
+    if (extra.length > 0) throw new UsageError(`Unexpected argument: ${extra[0]}`);
+    await runCommand(command, target, values, service, deps);
+    return EXIT.done;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      deps.io.err(`${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    deps.io.err(toErrorInfo(error).message);
+    return EXIT.failed;
+  } finally {
+    await service.dispose();
+  }
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+async function runCommand(
+  command: string,
+  target: string | undefined,
+  values: Values,
+  service: CompanionApi,
+  { io, onInterrupt }: CliDeps,
+): Promise<void> {
+  switch (command) {
+    case 'clients':
+      io.out(formatClients(await service.listClients({})));
+      return;
+    case 'list': {
+      const connections = await service.listConnections({});
+      io.out(values.json ? JSON.stringify(connections, null, 2) : formatConnections(connections));
+      return;
+    }
+    case 'status':
+      io.out(statusSummary(await service.listConnections({})));
+      return;
+    case 'add': {
+      const client = parseClient(target);
+      const stop = service.onEvent((event) => {
+        if (event.type === 'sign-in-pending') {
+          io.out(
+            values['no-open']
+              ? `Open this link in a browser to sign in to Splattr:\n${event.url}\nWaiting for you to sign in… (Ctrl-C to cancel)`
+              : `Your browser should open Splattr's sign-in page. If it does not, open:\n${event.url}\nWaiting for you to sign in… (Ctrl-C to cancel)`,
+          );
+        }
+      });
+      onInterrupt(() => void service.cancelSignIn({}));
+      try {
+        const result = await service.add({
+          client,
+          replace: values.replace,
+          serverUrl: values.server,
+        });
+        io.out(`Connected ${CLIENT_NAMES[client]} as ${accountLabel(result.connection)}.`);
+        if (result.nextStep === 'restart_client') {
+          io.out(`Restart ${CLIENT_NAMES[client]} to load Splattr.`);
+        } else if (result.nextStep === 'enable_in_client') {
+          io.out(
+            `If ${CLIENT_NAMES[client]} shows Splattr as disabled, turn it on in its settings (MCP).`,
+          );
+        }
+      } finally {
+        stop();
+      }
+      return;
+    }
+    case 'reconnect': {
+      const connection = await resolveConnection(service, target);
+      onInterrupt(() => void service.cancelSignIn({}));
+      const stop = service.onEvent((event) => {
+        if (event.type === 'sign-in-pending') {
+          io.out(`Sign in to Splattr in your browser, or open:\n${event.url}`);
+        }
+      });
+      try {
+        const updated = await service.reconnect({ id: connection.id });
+        io.out(`${CLIENT_NAMES[updated.client]} is connected again as ${accountLabel(updated)}.`);
+      } finally {
+        stop();
+      }
+      return;
+    }
+    case 'test': {
+      const connection = await resolveConnection(service, target);
+      const result = await service.test({ id: connection.id });
+      if (!result.ok) throw new CompanionError('server_error', result.error);
+      io.out(
+        `Splattr answered with ${result.toolCount} tools in ${Math.round(result.milliseconds)} ms.`,
+      );
+      return;
+    }
+    case 'repair': {
+      const connection = await resolveConnection(service, target);
+      await service.repair({ id: connection.id });
+      io.out(`Splattr is back in ${CLIENT_NAMES[connection.client]}'s configuration.`);
+      return;
+    }
+    case 'remove': {
+      const connection = await resolveConnection(service, target);
+      const question = `Remove Splattr from ${CLIENT_NAMES[connection.client]} (${accountLabel(connection)})? This removes its entry from the client's config, deletes its tokens from the keychain and revokes its access at Splattr.`;
+      if (!values.yes && !(await io.confirm(question))) {
+        throw new UsageError('Not removed. Pass --yes to remove without being asked.');
+      }
+      await service.remove({ id: connection.id });
+      io.out(`Removed Splattr from ${CLIENT_NAMES[connection.client]}.`);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command: ${command}`);
+  }
+}
+
+function parseClient(value: string | undefined): ClientId {
+  const parsed = ClientIdSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`Name a client: ${CLIENT_IDS.join(' or ')}.`);
+  return parsed.data;
+}
+
+/** A connection named by its id, or by its client when that client has exactly one. */
+async function resolveConnection(
+  service: CompanionApi,
+  target: string | undefined,
+): Promise<Connection> {
+  if (!target) throw new UsageError('Name a connection id or a client.');
+  const connections = await service.listConnections({});
+  const byId = connections.find((c) => c.id === target);
+  if (byId) return byId;
+  const forClient = connections.filter((c) => c.client === target);
+  if (forClient.length === 1 && forClient[0]) return forClient[0];
+  if (forClient.length > 1) {
+    throw new UsageError(`${target} has several connections; name one by id (see list).`);
+  }
+  throw new CompanionError('connection_not_found');
+}
+
+/** The command that fixes each status. */
+const NEXT_COMMAND: Record<ConnectionStatus, string> = {
+  connected: 'test',
+  needs_sign_in: 'reconnect',
+  missing_from_config: 'repair',
+  error: 'test',
+};
+
+function statusSummary(connections: Connection[]): string {
+  if (connections.length === 0) return formatConnections(connections);
+  const lines = connections.map(
+    (c) => `${CLIENT_NAMES[c.client]}: ${STATUS_LABELS[c.status]} (${accountLabel(c)})`,
+  );
+  const attention = connections.filter((c) => c.status !== 'connected');
+  const fixes = attention.map((c) => `splattr-companion ${NEXT_COMMAND[c.status]} ${c.id}`);
+  lines.push(
+    attention.length === 0
+      ? 'Everything is connected.'
+      : `Needs attention — run: ${fixes.join('; ')}`,
+  );
+  return lines.join('\n');
+}
