@@ -26,6 +26,8 @@ export const ERROR_MESSAGES = {
     'The client configuration file could not be written. Check that it is not read-only, then try again.',
   config_entry_conflict:
     'The client already has a server named "splattr" that Splattr Companion did not add. Choose Replace to overwrite it.',
+  registry_invalid:
+    "Splattr Companion's list of connections is damaged and could not be read. Move it aside and add your connections again.",
   client_not_found: 'That client is not known to Splattr Companion.',
   connection_not_found: 'That connection no longer exists. Refresh the list.',
   already_connected: 'Splattr is already added to this client.',
