@@ -15,6 +15,8 @@ export interface OAuthServerInfo {
   userinfoEndpoint?: string;
   jwksUri?: string;
   scope: string;
+  /** RFC 9207: the server promises `iss` on every authorization response, so one without it is refused. */
+  issParameterSupported?: boolean;
 }
 
 /** The dynamic client registration we keep and reuse (public client: no secret). */

@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import {
+  exchangeAuthorization,
+  startAuthorization,
+} from '@modelcontextprotocol/sdk/client/auth.js';
+import {
+  InvalidClientError,
+  UnauthorizedClientError,
+} from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { CompanionError } from '../../shared/errors';
+import { readAccount } from './account';
+import { discoverServer, sdkMetadata } from './discovery';
+import { signInFetch, type FetchLike } from './http';
+import { AuthorizationResponseError, startLoopbackRedirect } from './loopback';
+import { registerNativeClient } from './registration';
+import type { ClientRegistration, OAuthServerInfo, SignInResult, TokenSet } from './types';
+
+export interface SignInOptions {
+  serverUrl: string;
+  /** Registered as `client_name`, e.g. "Splattr Companion for Claude Desktop". */
+  clientName: string;
+  /** Opens the authorization URL (Electron's shell.openExternal, or the system opener). */
+  openBrowser: (url: string) => Promise<void>;
+  /** Always called with the authorization URL before the browser opens, to show or copy. */
+  onAuthorizationUrl?: (url: string) => void;
+  signal?: AbortSignal;
+  /** How long to wait for the browser; 5 minutes by default. */
+  timeoutMs?: number;
+  /** A registration kept from an earlier sign-in; replaced when the server no longer knows it. */
+  registration?: ClientRegistration;
+  /** A connection's stored server info, to skip discovery. */
+  server?: OAuthServerInfo;
+  /** Overrides the discovered scope, for one step-up sign-in (see stepUpScope). */
+  scope?: string;
+  fetch?: FetchLike;
+}
+
+/** The server no longer knows the registration (deleted, expired): register again. */
+class RegistrationRejectedError extends CompanionError {
+  constructor() {
+    super(
+      'sign_in_failed',
+      'Splattr did not accept this app’s registration. Please try again, or contact Splattr support.',
+    );
+  }
+}
+
+const REGISTRATION_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
+
+/**
+ * OAuth 2.0 for native apps as the MCP authorization spec (2025-11-25) describes it: discovery,
+ * dynamic registration (kept and reused), PKCE S256, `state`, `iss`, the RFC 8707 `resource`,
+ * a loopback redirect, the code exchange, and the account from the verified ID token.
+ *
+ * A kept registration that the server rejects (`invalid_client` / `unauthorized_client` at the
+ * authorization or token endpoint) is replaced by a new one and the sign-in retried once, with
+ * no question to the person.
+ */
+export async function signIn(options: SignInOptions): Promise<SignInResult> {
+  const discoverOptions = { fetch: options.fetch, signal: options.signal };
+  const server = options.server ?? (await discoverServer(options.serverUrl, discoverOptions));
+  const register = () =>
+    registerNativeClient(server, { clientName: options.clientName, ...discoverOptions });
+
+  if (!options.registration) return authorize(server, await register(), options);
+  try {
+    return await authorize(server, options.registration, options);
+  } catch (error) {
+    if (!(error instanceof RegistrationRejectedError)) throw error;
+    return authorize(server, await register(), options);
+  }
+}
+
+async function authorize(
+  server: OAuthServerInfo,
+  registration: ClientRegistration,
+  options: SignInOptions,
+): Promise<SignInResult> {
+  const fetchFn = signInFetch(options.fetch, options.signal);
+  const metadata = sdkMetadata(server);
+  const clientInformation = {
+    client_id: registration.clientId,
+    token_endpoint_auth_method: 'none',
+  };
+  const scope = options.scope ?? server.scope;
+  // `state` and `nonce` are ours to make: the SDK takes `state` as given and knows no `nonce`.
+  const state = randomBytes(32).toString('base64url');
+  const nonce = randomBytes(32).toString('base64url');
+  const registeredRedirect = new URL(registration.redirectUris[0] ?? 'http://127.0.0.1/callback');
+
+  const loopback = await startLoopbackRedirect({
+    state,
+    issuer: server.issuer,
+    requireIssuer: server.issParameterSupported,
+    path: registeredRedirect.pathname,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  });
+  try {
+    const { authorizationUrl, codeVerifier } = await startAuthorization(server.issuer, {
+      metadata,
+      clientInformation,
+      redirectUrl: loopback.redirectUri,
+      scope,
+      state,
+      resource: server.resource,
+    });
+    if (scope.split(' ').includes('openid')) authorizationUrl.searchParams.set('nonce', nonce);
+    await checkAuthorizationRequest(authorizationUrl, loopback.redirectUri, fetchFn);
+
+    const url = authorizationUrl.href;
+    options.onAuthorizationUrl?.(url);
+    // Not awaited, and its failure is not the sign-in's: the link stays available to copy.
+    options.openBrowser(url).catch(() => undefined);
+
+    const code = await loopback.code.catch((error: unknown) => {
+      if (
+        error instanceof AuthorizationResponseError &&
+        REGISTRATION_ERRORS.has(error.oauthError)
+      ) {
+        throw new RegistrationRejectedError();
+      }
+      throw error;
+    });
+    const tokens = await exchangeCode(server, clientInformation, {
+      code,
+      codeVerifier,
+      redirectUri: loopback.redirectUri,
+      fetchFn,
+    });
+    const account = await readAccount(tokens, {
+      server,
+      clientId: registration.clientId,
+      nonce,
+      fetch: fetchFn,
+    });
+    return { server, registration, tokens: toTokenSet(tokens, scope), account };
+  } finally {
+    await loopback.close();
+  }
+}
+
+/**
+ * Asks the authorization endpoint, without a browser and without following redirects, whether
+ * it accepts this request. An authorization server does not redirect an unknown client back
+ * (RFC 6749 §4.1.2.1): it shows the person an error page, and the loopback would wait in vain.
+ * Catching that here lets a deleted registration be replaced before the browser opens. Without
+ * cookies the server cannot sign anyone in, so this request grants nothing.
+ */
+async function checkAuthorizationRequest(
+  authorizationUrl: URL,
+  redirectUri: string,
+  fetchFn: FetchLike,
+): Promise<void> {
+  const response = await fetchFn(authorizationUrl, { redirect: 'manual' });
+  await response.body?.cancel();
+  if (response.status >= 400) throw new RegistrationRejectedError();
+  const location = response.headers.get('location');
+  if (!location) return;
+  const target = new URL(location, authorizationUrl);
+  const error = target.searchParams.get('error');
+  if (!target.href.startsWith(redirectUri) || !error) return;
+  if (REGISTRATION_ERRORS.has(error)) throw new RegistrationRejectedError();
+  throw new CompanionError(
+    'sign_in_failed',
+    `Splattr refused the sign-in request (${error}). Please try again, or contact Splattr support.`,
+  );
+}
+
+async function exchangeCode(
+  server: OAuthServerInfo,
+  clientInformation: { client_id: string; token_endpoint_auth_method: string },
+  request: { code: string; codeVerifier: string; redirectUri: string; fetchFn: FetchLike },
+): Promise<OAuthTokens> {
+  try {
+    return await exchangeAuthorization(server.issuer, {
+      metadata: sdkMetadata(server),
+      clientInformation,
+      authorizationCode: request.code,
+      codeVerifier: request.codeVerifier,
+      redirectUri: request.redirectUri,
+      resource: server.resource,
+      fetchFn: request.fetchFn,
+    });
+  } catch (error) {
+    if (error instanceof CompanionError) throw error;
+    if (error instanceof InvalidClientError || error instanceof UnauthorizedClientError) {
+      throw new RegistrationRejectedError();
+    }
+    // The SDK's message may quote the response; the person gets our sentence only.
+    throw new CompanionError('sign_in_failed');
+  }
+}
+
+/** Without `expires_in` the lifetime is unknown: an hour, after which a 401 refreshes anyway. */
+const UNKNOWN_LIFETIME_SECONDS = 3600;
+
+function toTokenSet(tokens: OAuthTokens, requestedScope: string): TokenSet {
+  return {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresAt: Date.now() + (tokens.expires_in ?? UNKNOWN_LIFETIME_SECONDS) * 1000,
+    scope: tokens.scope ?? requestedScope,
+  };
+}
