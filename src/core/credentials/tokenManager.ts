@@ -1,0 +1,201 @@
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { CompanionError } from '../../shared/errors';
+import { createLogger, type Logger } from '../log';
+import { refreshTokens } from '../oauth/refresh';
+import type { TokenSet } from '../oauth/types';
+import { dataDir as defaultDataDir } from '../paths';
+import { openRegistry, type Registry } from '../registry/registry';
+import type { ConnectionRecord } from '../registry/schema';
+import { openStatusFiles, type StatusFiles } from '../registry/statusFiles';
+import { withRefreshLock, type LockTiming } from './refreshLock';
+import { createTokenStore, type TokenStore } from './tokenStore';
+
+export interface RetryPolicy {
+  /** Token-endpoint attempts per refresh, the first included. */
+  attempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface TokenManagerOptions {
+  dataDir?: string;
+  tokenStore?: TokenStore;
+  registry?: Pick<Registry, 'get'>;
+  statusFiles?: StatusFiles;
+  fetch?: FetchLike;
+  /** Tokens expiring within this are refreshed first. */
+  refreshMarginMs?: number;
+  /** For transient failures (network, 5xx, temporarily_unavailable): about 4 s in all by default. */
+  retry?: Partial<RetryPolicy>;
+  lock?: LockTiming;
+  logger?: Logger;
+  now?: () => number;
+}
+
+export interface TokenManager {
+  /** A usable access token, refreshed first when it expires within the margin. */
+  getAccessToken(connectionId: string): Promise<string>;
+  /**
+   * After the server answered 401 to `rejectedAccessToken`: the token another process already
+   * stored, or a refreshed one.
+   */
+  refreshAfterRejection(connectionId: string, rejectedAccessToken: string): Promise<string>;
+  /** Stores tokens from a sign-in (under the lock, so no refresh overwrites them) and clears needs-sign-in. */
+  storeTokens(connectionId: string, tokens: TokenSet): Promise<void>;
+  /** For a 401 that a fresh token did not cure. */
+  markNeedsSignIn(connectionId: string): Promise<void>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 250, maxDelayMs: 2_000 };
+const DEFAULT_MARGIN_MS = 60_000;
+
+/**
+ * Single-flight token refresh for the bridge, the app and the CLI. Refresh tokens rotate and a
+ * reused one ends the grant, so only one process may refresh a connection at a time: under the
+ * connection's lock the keychain is read again, and a refresh happens only if the tokens there
+ * still need one. Transient failures are retried and never cost the person their sign-in; only
+ * the server's `invalid_grant` / `invalid_client` do.
+ */
+export function createTokenManager(options: TokenManagerOptions = {}): TokenManager {
+  const dir = options.dataDir ?? defaultDataDir();
+  const store = options.tokenStore ?? createTokenStore();
+  const registry = options.registry ?? openRegistry({ dataDir: dir });
+  const status = options.statusFiles ?? openStatusFiles(dir);
+  const log = options.logger ?? createLogger(dir, 'credentials');
+  const now = options.now ?? Date.now;
+  const margin = options.refreshMarginMs ?? DEFAULT_MARGIN_MS;
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+
+  // Within one process, callers queue here instead of polling the lock file against each other.
+  const queues = new Map<string, Promise<unknown>>();
+  function exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(id) ?? Promise.resolve();
+    const run = previous.catch(() => {}).then(() => withRefreshLock(dir, id, work, options.lock));
+    const settled = run.catch(() => {});
+    queues.set(id, settled);
+    void settled.then(() => {
+      if (queues.get(id) === settled) queues.delete(id);
+    });
+    return run;
+  }
+
+  function recordOf(id: string): ConnectionRecord {
+    const record = registry.get(id);
+    if (!record) throw new CompanionError('connection_not_found');
+    return record;
+  }
+
+  async function report(id: string, patch: Parameters<StatusFiles['update']>[1]): Promise<void> {
+    try {
+      await status.update(id, patch);
+    } catch (error) {
+      log.warn(`could not write the status of ${id}`, error);
+    }
+  }
+
+  async function needsSignIn(id: string, why: string): Promise<never> {
+    log.warn(`connection ${id} needs sign-in: ${why}`);
+    const error = new CompanionError('needs_sign_in');
+    await report(id, { needsSignIn: true, lastError: error.message });
+    throw error;
+  }
+
+  /** Runs under the lock with the tokens just read from the keychain. */
+  async function refresh(
+    id: string,
+    record: ConnectionRecord,
+    current: TokenSet,
+    stillUsable: boolean,
+  ): Promise<string> {
+    if (!current.refreshToken) {
+      if (stillUsable) return current.accessToken;
+      return needsSignIn(id, 'no refresh token');
+    }
+    let reason = '';
+    for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+      const outcome = await refreshTokens(
+        record.server,
+        record.registration,
+        current.refreshToken,
+        {
+          fetch: options.fetch,
+          now,
+        },
+      );
+      switch (outcome.kind) {
+        case 'ok': {
+          await store.set(id, outcome.tokens);
+          log.info(`refreshed the tokens of ${id}`);
+          const previous = await status.read(id).catch(() => undefined);
+          if (previous?.needsSignIn || previous?.lastError) {
+            await report(id, { needsSignIn: false, lastError: undefined });
+          }
+          return outcome.tokens.accessToken;
+        }
+        case 'invalid_grant':
+        case 'invalid_client':
+          // The tokens are dead at the server; removing them spares every later call a request
+          // and lets a bridge notice the new ones a sign-in stores.
+          await store.delete(id);
+          return needsSignIn(id, outcome.kind);
+        case 'transient':
+          reason = outcome.reason;
+          log.warn(`refresh of ${id} failed (${reason}), attempt ${attempt} of ${retry.attempts}`);
+          if (attempt < retry.attempts) {
+            await sleep(Math.min(retry.initialDelayMs * 2 ** (attempt - 1), retry.maxDelayMs));
+          }
+      }
+    }
+    // The old access token is still good for a while: better than failing the call.
+    if (stillUsable && current.expiresAt > now()) return current.accessToken;
+    const error = new CompanionError(
+      reason === 'network' || reason === 'timeout' ? 'server_unreachable' : 'server_error',
+    );
+    await report(id, { lastError: error.message });
+    throw error;
+  }
+
+  async function storedTokens(id: string): Promise<TokenSet> {
+    const tokens = await store.get(id);
+    return tokens ?? needsSignIn(id, 'no tokens in the keychain');
+  }
+
+  const fresh = (tokens: TokenSet) => tokens.expiresAt - now() > margin;
+
+  return {
+    async getAccessToken(id) {
+      const record = recordOf(id);
+      const tokens = await storedTokens(id);
+      if (fresh(tokens)) return tokens.accessToken;
+      return exclusive(id, async () => {
+        const current = await storedTokens(id);
+        if (fresh(current)) return current.accessToken;
+        return refresh(id, record, current, true);
+      });
+    },
+
+    refreshAfterRejection(id, rejected) {
+      const record = recordOf(id);
+      return exclusive(id, async () => {
+        const current = await storedTokens(id);
+        if (current.accessToken !== rejected) return current.accessToken;
+        return refresh(id, record, current, false);
+      });
+    },
+
+    storeTokens(id, tokens) {
+      return exclusive(id, async () => {
+        await store.set(id, tokens);
+        await report(id, { needsSignIn: false, lastError: undefined });
+      });
+    },
+
+    async markNeedsSignIn(id) {
+      await needsSignIn(id, 'rejected after a refresh').catch(() => {});
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

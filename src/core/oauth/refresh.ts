@@ -1,0 +1,87 @@
+import { refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
+import {
+  InvalidClientError,
+  InvalidGrantError,
+  OAuthError,
+  UnauthorizedClientError,
+} from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { ClientRegistration, OAuthServerInfo, RefreshOutcome, TokenSet } from './types';
+
+export interface RefreshOptions {
+  fetch?: FetchLike;
+  /** Cancels the request; a cancelled refresh rejects with the abort reason. */
+  signal?: AbortSignal;
+  /** Bounds one token-endpoint request. */
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+const DEFAULT_TIMEOUT_MS = 8_000;
+/** RFC 6749 leaves a missing `expires_in` to the server's documentation; assume an hour. */
+const DEFAULT_LIFETIME_S = 3_600;
+
+/**
+ * One refresh_token request to the token endpoint, through the MCP SDK's `refreshAuthorization`
+ * (it sends `resource` and the public client's `client_id`, and keeps the old refresh token when
+ * the server does not rotate it). What the SDK leaves to us: a timeout, and sorting its errors
+ * into what the caller must do next. Only a definite answer from the server ends the grant;
+ * everything else is `transient`. Reasons are short codes, never server text or token values.
+ */
+export async function refreshTokens(
+  server: OAuthServerInfo,
+  registration: ClientRegistration,
+  refreshToken: string,
+  options: RefreshOptions = {},
+): Promise<RefreshOutcome> {
+  const now = options.now ?? Date.now;
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const baseFetch = options.fetch ?? fetch;
+  try {
+    const tokens = await refreshAuthorization(server.issuer, {
+      metadata: {
+        issuer: server.issuer,
+        authorization_endpoint: server.authorizationEndpoint,
+        token_endpoint: server.tokenEndpoint,
+        response_types_supported: ['code'],
+      },
+      clientInformation: { client_id: registration.clientId },
+      refreshToken,
+      resource: server.resource,
+      fetchFn: (url, init) => baseFetch(url, { ...init, signal }),
+    });
+    return { kind: 'ok', tokens: toTokenSet(tokens, now()) };
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    return classify(error);
+  }
+}
+
+/** Turns a token response into what the keychain keeps, with an absolute expiry. */
+export function toTokenSet(tokens: OAuthTokens, receivedAt: number): TokenSet {
+  return {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresAt: receivedAt + (tokens.expires_in ?? DEFAULT_LIFETIME_S) * 1000,
+    scope: tokens.scope,
+  };
+}
+
+function classify(error: unknown): RefreshOutcome {
+  if (error instanceof InvalidGrantError) return { kind: 'invalid_grant' };
+  if (error instanceof InvalidClientError || error instanceof UnauthorizedClientError) {
+    return { kind: 'invalid_client' };
+  }
+  // server_error (also any 5xx or 429 without an OAuth body), temporarily_unavailable,
+  // too_many_requests, and protocol errors that a later attempt or a server fix may clear.
+  if (error instanceof OAuthError) return { kind: 'transient', reason: error.errorCode };
+  if (error instanceof Error && error.name === 'TimeoutError') {
+    return { kind: 'transient', reason: 'timeout' };
+  }
+  if (error instanceof Error && error.name === 'ZodError') {
+    return { kind: 'transient', reason: 'malformed_response' };
+  }
+  return { kind: 'transient', reason: 'network' };
+}

@@ -1,0 +1,170 @@
+import path from 'node:path';
+// conf is the Electron-free core of electron-store (same file format, atomic writes, migrations).
+// electron-store itself imports `electron`, which src/core may not: the bridge runs as plain node.
+import Conf from 'conf';
+import type { z } from 'zod';
+import { CompanionError } from '../../shared/errors';
+import { dataDir } from '../paths';
+import {
+  ConnectionRecordSchema,
+  RegistryContentSchema,
+  RegistrySettingsSchema,
+  assertConnectionId,
+  type ConnectionRecord,
+  type RegistryContent,
+  type RegistrySettings,
+} from './schema';
+
+/** The file format version (conf's `projectVersion`), not the app version. */
+export const REGISTRY_FORMAT_VERSION = '2.0.0';
+const FILE_NAME = 'registry';
+
+type StoredFile = Partial<RegistryContent> & Record<string, unknown>;
+
+const migrations: Record<string, (store: Conf<StoredFile>) => void> = {
+  // Format 1 (the first development builds) kept connections as a list and had no crash-recovery
+  // state; format 2 keys them by id and marks each with its state.
+  '2.0.0': (store) => {
+    const old: unknown = store.get('connections');
+    if (!Array.isArray(old)) return;
+    const byId: Record<string, unknown> = {};
+    for (const item of old as Array<Record<string, unknown>>) {
+      if (typeof item?.id !== 'string') continue;
+      byId[item.id] = { state: 'active', updatedAt: item.createdAt, ...item };
+    }
+    store.set('connections', byId as RegistryContent['connections']);
+  },
+};
+
+export type ConnectionPatch = Partial<Omit<ConnectionRecord, 'id' | 'createdAt' | 'updatedAt'>>;
+
+export interface Registry {
+  readonly path: string;
+  list(): ConnectionRecord[];
+  get(id: string): ConnectionRecord | undefined;
+  /** Creates or replaces a record. */
+  put(record: ConnectionRecord): ConnectionRecord;
+  /** Throws `connection_not_found` when there is no such record. */
+  update(id: string, patch: ConnectionPatch): ConnectionRecord;
+  /** Returns whether a record was there. */
+  delete(id: string): boolean;
+  getSettings(): RegistrySettings;
+  setSettings(patch: RegistrySettings): RegistrySettings;
+}
+
+export interface RegistryOptions {
+  dataDir?: string;
+  now?: () => Date;
+}
+
+/**
+ * Connection records, none of them secret. Every read goes to the file (conf does not cache),
+ * so the bridges, which only read, see the app's latest write. The app's service is the only
+ * writer; bridges report through status files instead.
+ */
+export function openRegistry(options: RegistryOptions = {}): Registry {
+  const dir = options.dataDir ?? dataDir();
+  const now = options.now ?? (() => new Date());
+  const filePath = path.join(dir, `${FILE_NAME}.json`);
+
+  let conf: Conf<StoredFile>;
+  try {
+    conf = new Conf<StoredFile>({
+      cwd: dir,
+      configName: FILE_NAME,
+      projectVersion: REGISTRY_FORMAT_VERSION,
+      migrations,
+      accessPropertiesByDotNotation: false,
+      configFileMode: 0o600,
+    });
+  } catch (error) {
+    throw unreadable(filePath, error);
+  }
+
+  function read(): RegistryContent {
+    let raw: StoredFile;
+    try {
+      raw = conf.store;
+    } catch (error) {
+      throw unreadable(filePath, error);
+    }
+    const parsed = RegistryContentSchema.safeParse({
+      connections: raw.connections ?? {},
+      settings: raw.settings ?? {},
+    });
+    if (!parsed.success) throw unreadable(filePath, parsed.error);
+    return parsed.data;
+  }
+
+  function write(content: RegistryContent): void {
+    conf.set({ connections: content.connections, settings: content.settings });
+  }
+
+  return {
+    path: filePath,
+    list: () => Object.values(read().connections),
+    get: (id) => read().connections[id],
+    put(record) {
+      const valid = parseOrRefuse(ConnectionRecordSchema, record, 'connection record');
+      const content = read();
+      content.connections[valid.id] = valid;
+      write(content);
+      return valid;
+    },
+    update(id, patch) {
+      const content = read();
+      const current = content.connections[assertConnectionId(id)];
+      if (!current) throw new CompanionError('connection_not_found');
+      const next = parseOrRefuse(
+        ConnectionRecordSchema,
+        {
+          ...current,
+          ...patch,
+          id,
+          createdAt: current.createdAt,
+          updatedAt: now().toISOString(),
+        },
+        'connection record',
+      );
+      content.connections[id] = next;
+      write(content);
+      return next;
+    },
+    delete(id) {
+      const content = read();
+      if (!content.connections[id]) return false;
+      delete content.connections[id];
+      write(content);
+      return true;
+    },
+    getSettings: () => read().settings,
+    setSettings(patch) {
+      const content = read();
+      content.settings = parseOrRefuse(
+        RegistrySettingsSchema,
+        { ...content.settings, ...patch },
+        'settings',
+      );
+      write(content);
+      return content.settings;
+    },
+  };
+}
+
+function parseOrRefuse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
+  throw new CompanionError(
+    'invalid_input',
+    `The ${what} is invalid (${fields}); nothing was saved.`,
+  );
+}
+
+function unreadable(filePath: string, cause: unknown): CompanionError {
+  return new CompanionError(
+    'registry_invalid',
+    `Splattr Companion's list of connections (${filePath}) is damaged and could not be read. Move the file aside and add your connections again.`,
+    { cause },
+  );
+}

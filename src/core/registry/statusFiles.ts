@@ -1,0 +1,118 @@
+import { watch as watchFolder } from 'node:fs';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import { lockPath, withLock } from '../credentials/refreshLock';
+import { assertConnectionId, ConnectionIdSchema } from './schema';
+
+/**
+ * What a bridge (or any process refreshing tokens) reports about a connection. One small file
+ * per connection, so the registry keeps a single writer and the app learns of changes by
+ * watching a folder.
+ */
+export const ConnectionStatusFileSchema = z.object({
+  lastUsedAt: z.string().optional(),
+  /** A sentence a person can act on; never a secret. */
+  lastError: z.string().optional(),
+  needsSignIn: z.boolean(),
+  updatedAt: z.string(),
+});
+export type ConnectionStatusFile = z.infer<typeof ConnectionStatusFileSchema>;
+export type StatusPatch = Partial<Omit<ConnectionStatusFile, 'updatedAt'>>;
+
+export interface StatusFiles {
+  readonly folder: string;
+  read(connectionId: string): Promise<ConnectionStatusFile | undefined>;
+  /** Merges `patch` into the file; a key set to undefined is cleared. */
+  update(connectionId: string, patch: StatusPatch): Promise<ConnectionStatusFile>;
+  remove(connectionId: string): Promise<void>;
+  /** The ids that have a status file. */
+  ids(): Promise<string[]>;
+  /** Calls back with the ids whose file changed, debounced; returns the function that stops it. */
+  watch(onChange: (connectionIds: string[]) => void, debounceMs?: number): Promise<() => void>;
+}
+
+const SUFFIX = '.json';
+/** A status update takes milliseconds, so a dead holder's lock may go stale sooner. */
+const STATUS_LOCK = { staleMs: 5_000, waitMs: 10_000 };
+
+export function openStatusFiles(dataDir: string, now: () => Date = () => new Date()): StatusFiles {
+  const folder = path.join(dataDir, 'status');
+  const fileOf = (id: string) => path.join(folder, `${assertConnectionId(id)}${SUFFIX}`);
+
+  async function read(id: string): Promise<ConnectionStatusFile | undefined> {
+    let text: string;
+    try {
+      text = await readFile(fileOf(id), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    // A torn or foreign file says nothing reliable; the next update replaces it.
+    try {
+      const parsed = ConnectionStatusFileSchema.safeParse(JSON.parse(text));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    folder,
+    read,
+    async update(id, patch) {
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+      // Several bridges and the app update the same file; the lock keeps one from erasing
+      // another's `needsSignIn` with a stale read.
+      return withLock(
+        lockPath(dataDir, `status-${assertConnectionId(id)}`),
+        async () => {
+          const next = ConnectionStatusFileSchema.parse({
+            needsSignIn: false,
+            ...(await read(id)),
+            ...patch,
+            updatedAt: now().toISOString(),
+          });
+          await writeFileAtomic(fileOf(id), `${JSON.stringify(next)}\n`, { mode: 0o600 });
+          return next;
+        },
+        STATUS_LOCK,
+      );
+    },
+    async remove(id) {
+      await rm(fileOf(id), { force: true });
+    },
+    async ids() {
+      const names = await readdir(folder).catch(() => [] as string[]);
+      return names.flatMap((name) => idOf(name) ?? []);
+    },
+    async watch(onChange, debounceMs = 100) {
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+      const pending = new Set<string>();
+      let timer: NodeJS.Timeout | undefined;
+      const watcher = watchFolder(folder, (_event, name) => {
+        const id = name ? idOf(name.toString()) : undefined;
+        if (!id) return;
+        pending.add(id);
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          const ids = [...pending];
+          pending.clear();
+          onChange(ids);
+        }, debounceMs);
+      });
+      return () => {
+        clearTimeout(timer);
+        watcher.close();
+      };
+    },
+  };
+}
+
+/** Temporary files of atomic writes (`<id>.json.<hash>`) are not status files. */
+function idOf(fileName: string): string | undefined {
+  if (!fileName.endsWith(SUFFIX)) return undefined;
+  const id = fileName.slice(0, -SUFFIX.length);
+  return ConnectionIdSchema.safeParse(id).success ? id : undefined;
+}

@@ -1,0 +1,116 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import keytar from 'keytar';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { KEYCHAIN_SERVICE } from '../../../src/shared/server';
+import { CompanionError } from '../../../src/shared/errors';
+import { createTokenStore, type KeychainBackend } from '../../../src/core/credentials/tokenStore';
+import type { TokenSet } from '../../../src/core/oauth/types';
+import { buildRefreshWorker, startWorker } from '../../fixtures/workerProcess';
+import { expectNoSecretsUnder } from '../../helpers/noSecrets';
+
+const secret = () => randomBytes(32).toString('base64url');
+const tokensFor = (): TokenSet => ({
+  accessToken: secret(),
+  refreshToken: secret(),
+  expiresAt: Date.now() + 3_600_000,
+  scope: 'openid email profile',
+});
+
+const created: string[] = [];
+const newId = () => {
+  const id = `test-${randomUUID()}`;
+  created.push(id);
+  return id;
+};
+
+afterEach(async () => {
+  for (const id of created.splice(0)) await keytar.deletePassword(KEYCHAIN_SERVICE, id);
+});
+
+describe('token store on the real keyring', () => {
+  it('keeps tokens under the splattr-companion service, one entry per connection', async () => {
+    const store = createTokenStore();
+    const [a, b] = [newId(), newId()];
+    const [tokensA, tokensB] = [tokensFor(), tokensFor()];
+    await store.set(a, tokensA);
+    await store.set(b, tokensB);
+
+    expect(await store.get(a)).toEqual(tokensA);
+    expect(await store.get(b)).toEqual(tokensB);
+    expect(await store.ids()).toEqual(expect.arrayContaining([a, b]));
+    // What another program using the keychain sees: one JSON entry per connection id.
+    expect(JSON.parse((await keytar.getPassword(KEYCHAIN_SERVICE, a)) ?? '')).toEqual(tokensA);
+
+    expect(await store.delete(a)).toBe(true);
+    expect(await store.get(a)).toBeUndefined();
+    expect(await store.delete(a)).toBe(false);
+    expect(await store.get(b)).toEqual(tokensB);
+  });
+
+  it('reads a damaged entry as no tokens, so the next sign-in replaces it', async () => {
+    const id = newId();
+    await keytar.setPassword(KEYCHAIN_SERVICE, id, '{"accessToken": 42}');
+    expect(await createTokenStore().get(id)).toBeUndefined();
+  });
+});
+
+describe('a locked or missing keychain', () => {
+  const locked: KeychainBackend = {
+    getPassword: () => Promise.reject(new Error('Cannot create an item in a locked collection')),
+    setPassword: (_s, _a, password) =>
+      Promise.reject(new Error(`Cannot create an item in a locked collection: ${password}`)),
+    deletePassword: () => Promise.reject(new Error('locked')),
+    findCredentials: () => Promise.reject(new Error('locked')),
+  };
+
+  it('answers keychain_unavailable for every operation, with no secret in the message', async () => {
+    const store = createTokenStore({ keychain: locked });
+    const tokens = tokensFor();
+    const attempts = [store.set('c1', tokens), store.get('c1'), store.delete('c1'), store.ids()];
+    for (const attempt of attempts) {
+      const error = await attempt.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CompanionError);
+      expect((error as CompanionError).code).toBe('keychain_unavailable');
+      expect((error as CompanionError).message).toMatch(/keychain is locked or unavailable/);
+      expect((error as CompanionError).message).not.toContain(tokens.accessToken);
+      expect((error as CompanionError).message).not.toContain(tokens.refreshToken);
+    }
+  });
+
+  describe('in a process with no Secret Service at all', () => {
+    let worker: string;
+    let home: string;
+    beforeAll(async () => {
+      worker = await buildRefreshWorker();
+    });
+    afterEach(async () => {
+      await rm(home, { recursive: true, force: true });
+    });
+
+    it('refuses to store, and writes the tokens nowhere', async () => {
+      home = await mkdtemp(path.join(os.tmpdir(), 'splattr-nokeychain-'));
+      const id = newId();
+      const tokens = tokensFor();
+      const run = startWorker(worker, ['store', id], {
+        PATH: process.env.PATH,
+        HOME: home,
+        SPLATTR_COMPANION_HOME: path.join(home, 'data'),
+        DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(home, 'no-bus')}`,
+      });
+      run.child.stdin?.end(`${JSON.stringify(tokens)}\n`);
+
+      expect(await run.firstLine).toBe('error keychain_unavailable');
+      expect(await run.exited).toBe(1);
+      // Not in the real keychain, and no fallback file anywhere in the home.
+      expect(await keytar.getPassword(KEYCHAIN_SERVICE, id)).toBeNull();
+      expect(await readdir(home)).toEqual([]);
+      await expectNoSecretsUnder([home], [tokens.accessToken, tokens.refreshToken]);
+    });
+  });
+});
