@@ -1,0 +1,80 @@
+import type { AccountStore } from './accounts';
+import { DEMO_ACCOUNTS } from './accounts';
+import type { GrantDirectory } from './grants';
+import type { McpFault, McpFaults } from './mcpFaults';
+import type { OidcStore } from './oidcStore';
+import { signInOverHttp, type IssuedTokens } from './signInOverHttp';
+import type { CancellationLog } from './testTools';
+import type { TokenEndpointMonitor } from './tokenEndpoint';
+
+/** Test-only levers on the sandbox, in-process and (guarded by the control token) over HTTP. */
+export interface SandboxControls {
+  /** Revokes every grant of the account; returns how many. */
+  revokeAccount(email: string): Promise<number>;
+  /** Deletes the registration and its grants: that client later gets invalid_client. */
+  deleteClient(clientId: string): Promise<void>;
+  /** Token-endpoint requests by grant_type since start or the last reset. */
+  tokenRequests(): Record<string, number>;
+  resetTokenRequests(): void;
+  listGrants(
+    email: string,
+  ): Promise<Array<{ clientId: string; clientName: string; grantedAt: string }>>;
+  /**
+   * Registers a native public client when no clientId is given, then signs in over HTTP as a
+   * person would (so it counts one authorization_code token request): a real grant, real tokens.
+   */
+  issueTokens(input: {
+    email: string;
+    clientId?: string;
+    clientName?: string;
+  }): Promise<IssuedTokens>;
+  /** The next `times` token requests answer `status` (503 → temporarily_unavailable). */
+  failTokenEndpoint(input: { status: number; times: number } | null): void;
+  /** The next `times` /mcp requests fail that way. */
+  mcpFaults(input: McpFault | null): void;
+  /** How many test_wait calls the client cancelled. */
+  cancelledRequests(): number;
+}
+
+export function createControls(deps: {
+  origin: string;
+  mcpUrl: string;
+  accounts: AccountStore;
+  store: OidcStore;
+  grants: GrantDirectory;
+  tokenEndpoint: TokenEndpointMonitor;
+  faults: McpFaults;
+  cancellations: CancellationLog;
+}): SandboxControls {
+  const { accounts, grants } = deps;
+  const accountId = (email: string): string => {
+    const account = accounts.byEmail(email);
+    if (!account) throw new Error(`No sandbox account has the email ${email}.`);
+    return account.id;
+  };
+  return {
+    revokeAccount: async (email) => grants.revoke(accountId(email)),
+    deleteClient: async (clientId) => {
+      grants.revokeClient(clientId);
+      deps.store.deleteClient(clientId);
+    },
+    tokenRequests: () => deps.tokenEndpoint.counted(),
+    resetTokenRequests: () => deps.tokenEndpoint.reset(),
+    listGrants: async (email) => grants.list(accountId(email)),
+    issueTokens: async ({ email, clientId, clientName }) => {
+      const demo = DEMO_ACCOUNTS.find((account) => account.id === accountId(email));
+      if (!demo) throw new Error(`No demo password is known for ${email}.`);
+      return signInOverHttp({
+        origin: deps.origin,
+        mcpUrl: deps.mcpUrl,
+        email: demo.email,
+        password: demo.password,
+        clientId,
+        clientName,
+      });
+    },
+    failTokenEndpoint: (input) => deps.tokenEndpoint.fail(input),
+    mcpFaults: (input) => deps.faults.set(input),
+    cancelledRequests: () => deps.cancellations.count(),
+  };
+}

@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { DEMO_ACCOUNTS, startSandbox } from './index';
+
+const USAGE =
+  'Usage: npm run sandbox -- [--port N] [--access-token-ttl SECONDS] [--tool-auth-errors] [--test-tools]';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function positiveInteger(value: string, name: string, min: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > 2 ** 31) {
+    fail(`${name} must be a whole number of at least ${min}, not "${value}".`);
+  }
+  return number;
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: '4100' },
+        'access-token-ttl': { type: 'string', default: '3600' },
+        'tool-auth-errors': { type: 'boolean', default: false },
+        'test-tools': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+})();
+
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+const port = positiveInteger(values.port, '--port', 0);
+if (port > 65535) fail(`--port must be at most 65535, not ${port}.`);
+
+const sandbox = await startSandbox({
+  port,
+  accessTokenTtl: positiveInteger(values['access-token-ttl'], '--access-token-ttl', 1),
+  toolAuthErrors: values['tool-auth-errors'],
+  testTools: values['test-tools'],
+  log: (line) => process.stderr.write(`${line}\n`),
+}).catch((error: unknown) => {
+  const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  return fail(inUse ? `Port ${port} is already in use; pick another with --port.` : String(error));
+});
+
+const modes = [
+  values['tool-auth-errors'] && 'tool-auth-errors',
+  values['test-tools'] && 'test-tools',
+].filter(Boolean);
+process.stdout.write(
+  [
+    'Splattr sandbox is running.',
+    `  MCP URL:        ${sandbox.mcpUrl}`,
+    `  Issuer:         ${sandbox.issuer}`,
+    `  Security page:  ${sandbox.origin}/settings/security`,
+    `  Access tokens:  ${values['access-token-ttl']} s${modes.length ? `   Modes: ${modes.join(', ')}` : ''}`,
+    '  Demo accounts:',
+    ...DEMO_ACCOUNTS.map((a) => `    ${a.email} / ${a.password}  (${a.name}, ${a.organization})`),
+    `  Control token:  ${sandbox.controlToken}  (POST ${sandbox.origin}/__sandbox/<control>)`,
+    'Press Ctrl+C to stop.',
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void sandbox.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,119 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ElicitResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { AccountStore } from './accounts';
+import { callerOf, json } from './tools';
+
+const MAX_LARGE_BYTES = 32 * 1024 * 1024;
+
+/** Counts `test_wait` calls that the client cancelled before they finished. */
+export class CancellationLog {
+  private cancelled = 0;
+  record(): void {
+    this.cancelled += 1;
+  }
+  count(): number {
+    return this.cancelled;
+  }
+}
+
+/**
+ * Tools that exercise every kind of MCP message (progress, cancellation, a server-to-client
+ * request, a large result), for relay-fidelity tests and benchmarks. Off unless asked for.
+ */
+export function registerTestTools(
+  server: McpServer,
+  deps: { accounts: AccountStore; cancellations: CancellationLog },
+): void {
+  const { accounts, cancellations } = deps;
+
+  server.registerTool(
+    'test_progress',
+    {
+      description: 'Sends `steps` progress notifications, then returns.',
+      inputSchema: { steps: z.number().int().min(1).max(10_000) },
+    },
+    async ({ steps }, extra) => {
+      callerOf(accounts, extra.authInfo);
+      const progressToken = extra._meta?.progressToken;
+      if (progressToken !== undefined) {
+        for (let progress = 1; progress <= steps; progress++) {
+          await extra.sendNotification({
+            method: 'notifications/progress',
+            params: { progressToken, progress, total: steps, message: `step ${progress}` },
+          });
+        }
+      }
+      return json({ steps, notified: progressToken !== undefined });
+    },
+  );
+
+  server.registerTool(
+    'test_wait',
+    {
+      description: 'Waits `ms` milliseconds, or until the call is cancelled.',
+      inputSchema: {
+        ms: z
+          .number()
+          .int()
+          .min(0)
+          .max(10 * 60_000),
+      },
+    },
+    async ({ ms }, extra) => {
+      callerOf(accounts, extra.authInfo);
+      const cancelled = await new Promise<boolean>((resolve) => {
+        if (extra.signal.aborted) return resolve(true);
+        const timer = setTimeout(() => resolve(false), ms);
+        extra.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve(true);
+          },
+          { once: true },
+        );
+      });
+      if (cancelled) cancellations.record();
+      return json({ waitedMs: ms, cancelled });
+    },
+  );
+
+  server.registerTool(
+    'test_elicit',
+    {
+      description: 'Asks the client a question (elicitation) and returns its answer.',
+      inputSchema: { message: z.string().max(500).default('What is your favourite colour?') },
+    },
+    async ({ message }, extra) => {
+      callerOf(accounts, extra.authInfo);
+      const answer = await extra.sendRequest(
+        {
+          method: 'elicitation/create',
+          params: {
+            message,
+            requestedSchema: {
+              type: 'object',
+              properties: { answer: { type: 'string', title: 'Answer' } },
+              required: ['answer'],
+            },
+          },
+        },
+        ElicitResultSchema,
+      );
+      return json(answer);
+    },
+  );
+
+  server.registerTool(
+    'test_large',
+    {
+      description: 'Returns a text result of exactly `bytes` bytes.',
+      inputSchema: { bytes: z.number().int().min(0).max(MAX_LARGE_BYTES) },
+    },
+    async ({ bytes }, extra) => {
+      callerOf(accounts, extra.authInfo);
+      return { content: [{ type: 'text', text: 'x'.repeat(bytes) }] };
+    },
+  );
+}

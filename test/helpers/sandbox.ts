@@ -1,0 +1,78 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  startSandbox,
+  type Sandbox,
+  type SandboxControls,
+  type SandboxOptions,
+} from '../../src/sandbox';
+
+/**
+ * Starts a sandbox before the file's tests and closes it after them. Returns a getter, since the
+ * sandbox exists only once `beforeAll` has run: `const sandbox = withSandbox(); sandbox().mcpUrl`.
+ */
+export function withSandbox(options: SandboxOptions = {}): () => Sandbox {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox(options);
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+  return () => {
+    if (!sandbox) throw new Error('The sandbox is not started yet: use it inside a test or hook.');
+    return sandbox;
+  };
+}
+
+/** An MCP SDK client connected to the sandbox with a bearer token. Close it when done. */
+export async function connectMcp(mcpUrl: string, accessToken: string): Promise<Client> {
+  const client = new Client({ name: 'sandbox-test', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(mcpUrl), {
+      requestInit: { headers: { Authorization: `Bearer ${accessToken}` } },
+    }),
+  );
+  return client;
+}
+
+/** The text of a tool result's first content item. */
+export function toolText(result: Awaited<ReturnType<Client['callTool']>>): string {
+  const [first] = result.content as Array<{ type: string; text?: string }>;
+  return first?.text ?? '';
+}
+
+/** Every sandbox control, as an async call. */
+export type RemoteControls = {
+  [K in keyof SandboxControls]: (
+    ...args: Parameters<SandboxControls[K]>
+  ) => Promise<Awaited<ReturnType<SandboxControls[K]>>>;
+};
+
+/** The sandbox controls over HTTP, for a sandbox running as its own process (`npm run sandbox`). */
+export function remoteControls(origin: string, controlToken: string): RemoteControls {
+  const call =
+    <K extends keyof SandboxControls>(name: K) =>
+    async (body?: unknown): Promise<never> => {
+      const response = await fetch(new URL(`/__sandbox/${name}`, origin), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${controlToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body === undefined ? {} : body),
+      });
+      const answer = (await response.json()) as { result?: unknown; error?: string };
+      if (!response.ok) throw new Error(`Sandbox control ${name} failed: ${answer.error}`);
+      return answer.result as never;
+    };
+  return {
+    revokeAccount: call('revokeAccount'),
+    deleteClient: call('deleteClient'),
+    tokenRequests: call('tokenRequests'),
+    resetTokenRequests: call('resetTokenRequests'),
+    listGrants: call('listGrants'),
+    issueTokens: call('issueTokens'),
+    failTokenEndpoint: call('failTokenEndpoint'),
+    mcpFaults: call('mcpFaults'),
+    cancelledRequests: call('cancelledRequests'),
+  };
+}
