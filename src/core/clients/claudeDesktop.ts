@@ -1,0 +1,100 @@
+import { CompanionError } from '../../shared/errors';
+import { resolveContext, onPath, xdgConfigHome, type ResolvedContext } from './context';
+import { defineClient } from './defineClient';
+import { findProcesses, launchDetached, runCommand, waitForExit } from './processes';
+
+const CONFIG_FILE = 'claude_desktop_config.json';
+/** The Microsoft Store (MSIX) package of Claude Desktop; its files live in a virtualised folder. */
+const STORE_PACKAGE = 'Claude_pzs8sxrjxfjjc';
+const QUIT_TIMEOUT_MS = 15_000;
+
+const PROCESS_NAMES = {
+  // Exactly `Claude`: its helpers are `Claude Helper …`, and Claude Code's CLI is `claude`.
+  darwin: ['Claude'],
+  win32: ['claude.exe'],
+  // No official Linux build; the community packages install `claude-desktop`.
+  linux: ['claude-desktop'],
+} as const;
+
+function localAppData(c: ResolvedContext): string {
+  return c.env.LOCALAPPDATA ?? c.path.join(c.home, 'AppData', 'Local');
+}
+
+function storePackageDir(c: ResolvedContext): string {
+  return c.path.join(localAppData(c), 'Packages', STORE_PACKAGE);
+}
+
+function configPath(c: ResolvedContext): string {
+  switch (c.platform) {
+    case 'darwin':
+      return c.path.join(c.home, 'Library', 'Application Support', 'Claude', CONFIG_FILE);
+    case 'win32': {
+      // The Store install redirects %APPDATA% writes into its package folder, where it reads them.
+      if (c.exists(storePackageDir(c))) {
+        return c.path.join(storePackageDir(c), 'LocalCache', 'Roaming', 'Claude', CONFIG_FILE);
+      }
+      const appData = c.env.APPDATA ?? c.path.join(c.home, 'AppData', 'Roaming');
+      return c.path.join(appData, 'Claude', CONFIG_FILE);
+    }
+    default:
+      return c.path.join(xdgConfigHome(c), 'Claude', CONFIG_FILE);
+  }
+}
+
+function appLocations(c: ResolvedContext): string[] {
+  switch (c.platform) {
+    case 'darwin':
+      return ['/Applications/Claude.app', c.path.join(c.home, 'Applications', 'Claude.app')];
+    case 'win32':
+      return [c.path.join(localAppData(c), 'AnthropicClaude', 'claude.exe'), storePackageDir(c)];
+    default:
+      return onPath(c, 'claude-desktop');
+  }
+}
+
+/**
+ * Quits Claude Desktop politely and opens it again, so it reads its config. Best effort, per OS:
+ * macOS asks the app to quit (AppleScript) and reopens it with `open -a`; Windows closes its
+ * windows (`taskkill` without /F) and starts the Store app or the classic install's launcher;
+ * Linux sends SIGTERM to the `claude-desktop` processes and starts `claude-desktop` from PATH.
+ * Throws when it does not quit in time, rather than killing it and losing the person's work.
+ */
+async function restart(): Promise<void> {
+  const names = PROCESS_NAMES[process.platform as keyof typeof PROCESS_NAMES] ?? [];
+  const c = resolveContext();
+  switch (process.platform) {
+    case 'darwin':
+      await runCommand('osascript', ['-e', 'quit app "Claude"']);
+      break;
+    case 'win32':
+      if ((await findProcesses(names)).length > 0) await runCommand('taskkill', ['/IM', names[0]!]);
+      break;
+    default:
+      for (const { pid } of await findProcesses(names)) process.kill(pid, 'SIGTERM');
+  }
+  if (!(await waitForExit(names, QUIT_TIMEOUT_MS))) {
+    throw new CompanionError(
+      'internal',
+      'Claude Desktop did not quit, so it was not restarted. Quit it yourself, then open it again.',
+    );
+  }
+  switch (process.platform) {
+    case 'darwin':
+      return runCommand('open', ['-a', 'Claude']);
+    case 'win32':
+      return c.exists(storePackageDir(c))
+        ? launchDetached('explorer.exe', [`shell:AppsFolder\\${STORE_PACKAGE}!Claude`])
+        : launchDetached(appLocations(c)[0]!, []);
+    default:
+      return launchDetached('claude-desktop', []);
+  }
+}
+
+export const claudeDesktop = defineClient({
+  id: 'claude-desktop',
+  needsRestartAfterChange: true,
+  configPath,
+  appLocations,
+  processNames: PROCESS_NAMES,
+  restart,
+});

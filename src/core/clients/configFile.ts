@@ -1,0 +1,292 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  applyEdits,
+  findNodeAtLocation,
+  format,
+  modify,
+  parse,
+  parseTree,
+  printParseErrorCode,
+  type FormattingOptions,
+  type JSONPath,
+  type Node as JsonNode,
+  type ParseError,
+} from 'jsonc-parser';
+import lockfile from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
+import { CompanionError } from '../../shared/errors';
+import { CONFIG_ENTRY_KEY } from '../../shared/server';
+
+/*
+ * Edits one server entry of an MCP client's JSON(C) config in place. Only the bytes of that
+ * entry change: other servers and keys, comments, trailing commas, indentation, line endings and
+ * a BOM stay as they were. jsonc-parser finds where to edit; the inserted value is formatted to
+ * match the file (format() limited to our own range, because modify()'s formatting re-lays out
+ * whole neighbouring lines).
+ */
+
+const SERVERS_KEY = 'mcpServers';
+const BOM = '\uFEFF';
+const NEW_FILE_MODE = 0o600;
+const LOCK_OPTIONS = {
+  realpath: false,
+  // Bounded: about 10 s of waiting for another edit of the same file before giving up.
+  retries: { retries: 100, minTimeout: 10, maxTimeout: 100, factor: 1.3 },
+};
+
+export function backupPath(file: string): string {
+  return `${file}.splattr-backup`;
+}
+
+/** The value under `mcpServers[key]`, or undefined. A missing file reads as empty. */
+export async function readConfigEntry(file: string, key = CONFIG_ENTRY_KEY): Promise<unknown> {
+  const target = await resolveTarget(file);
+  const doc = parseDocument(await readBytes(target, file), file);
+  return doc.servers?.[key];
+}
+
+/**
+ * Replaces `mcpServers[key]` with `update(current)` (undefined removes it) under a cross-process
+ * lock, atomically, keeping the file's mode and writing through a symlink to its target. The
+ * first change this app makes to a file is preceded by `<file>.splattr-backup`. `update` may
+ * throw to refuse; nothing is written then. Answers whether the file changed.
+ */
+export async function editConfigEntry(
+  file: string,
+  update: (current: unknown) => unknown,
+  key = CONFIG_ENTRY_KEY,
+): Promise<boolean> {
+  const target = await resolveTarget(file);
+  // A first look without the lock, so that a no-op (removing what is not there) touches nothing.
+  if (planEdit(await readBytes(target, file), file, key, update) === undefined) return false;
+
+  const dir = path.dirname(target);
+  await fs.mkdir(dir, { recursive: true }).catch((error: unknown) => fail(error, file));
+  let compromised: Error | undefined;
+  const release = await lockfile
+    .lock(target, {
+      ...LOCK_OPTIONS,
+      lockfilePath: `${target}.splattr-lock`,
+      onCompromised: (error) => {
+        compromised = error;
+      },
+    })
+    .catch((error: unknown) => fail(error, file));
+  try {
+    const bytes = await readBytes(target, file);
+    const next = planEdit(bytes, file, key, update);
+    if (next === undefined) return false;
+    await assertWritable(dir, file);
+    if (bytes) {
+      await assertWritable(target, file);
+      await writeBackup(file, bytes, (await fs.stat(target)).mode);
+    }
+    if (compromised) throw new CompanionError('busy', busyMessage(file), { cause: compromised });
+    await writeFileAtomic(target, next, bytes ? {} : { mode: NEW_FILE_MODE }).catch(
+      (error: unknown) => fail(error, file),
+    );
+    return true;
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+interface ConfigDocument {
+  bom: boolean;
+  /** The text without its BOM; `{}` for an empty file. */
+  text: string;
+  empty: boolean;
+  servers: Record<string, unknown> | undefined;
+}
+
+function parseDocument(bytes: Buffer | undefined, file: string): ConfigDocument {
+  const raw = bytes?.toString('utf8') ?? '';
+  // Refuse what would not survive a round trip through a string, to keep the byte-for-byte promise.
+  if (bytes && !Buffer.from(raw, 'utf8').equals(bytes)) {
+    throw new CompanionError(
+      'config_invalid',
+      `${file} is not a UTF-8 text file, so it was left unchanged. Fix the file, then try again.`,
+    );
+  }
+  const bom = raw.startsWith(BOM);
+  const body = bom ? raw.slice(BOM.length) : raw;
+  const empty = body.trim() === '';
+  const text = empty ? '{}' : body;
+  const errors: ParseError[] = [];
+  const root: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const [first] = errors;
+  if (first) {
+    const { line, column } = lineAndColumn(text, first.offset);
+    const problem = printParseErrorCode(first.error)
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase();
+    throw new CompanionError(
+      'config_invalid',
+      `${file} could not be read: ${problem} at line ${line}, column ${column}. It was left unchanged; fix the file, then try again.`,
+    );
+  }
+  if (!isObject(root)) {
+    throw new CompanionError(
+      'config_invalid',
+      `${file} does not hold a JSON object, so it was left unchanged. Fix the file, then try again.`,
+    );
+  }
+  const servers = root[SERVERS_KEY];
+  if (servers !== undefined && !isObject(servers)) {
+    throw new CompanionError(
+      'config_invalid',
+      `"${SERVERS_KEY}" in ${file} is not an object, so it was left unchanged. Fix the file, then try again.`,
+    );
+  }
+  return { bom, text, empty, servers };
+}
+
+/** The new bytes of the file, or undefined when the update changes nothing. */
+function planEdit(
+  bytes: Buffer | undefined,
+  file: string,
+  key: string,
+  update: (current: unknown) => unknown,
+): Buffer | undefined {
+  const doc = parseDocument(bytes, file);
+  const current = doc.servers?.[key];
+  const next = update(current);
+  if (next === current) return undefined;
+  const text = setValue(doc.text, [SERVERS_KEY, key], next);
+  if (text === doc.text) return undefined;
+  const eol = doc.empty ? '\n' : '';
+  return Buffer.from(`${doc.bom ? BOM : ''}${text}${eol}`, 'utf8');
+}
+
+function setValue(text: string, jsonPath: JSONPath, value: unknown): string {
+  const [edit] = modify(text, jsonPath, value, {});
+  if (!edit) return text;
+  const edited = applyEdits(text, [edit]);
+  // A file kept on one line gets our entry on that line too (modify() writes compact JSON).
+  const oneLine = !text.includes('\n') && !/^\{\s*\}$/.test(text.trim());
+  if (value === undefined || edit.content === '' || oneLine) return edited;
+  // An object with nothing in it yet is laid out whole, so `{}` becomes a readable block.
+  const container = deepestObject(parseTree(text), jsonPath.slice(0, -1));
+  const growth = edit.content.length - edit.length;
+  const range =
+    container && /^\{\s*\}$/.test(text.slice(container.offset, container.offset + container.length))
+      ? { offset: container.offset, length: container.length + growth }
+      : { offset: edit.offset, length: edit.content.length };
+  return applyEdits(edited, format(edited, range, formattingOf(text)));
+}
+
+function deepestObject(root: JsonNode | undefined, jsonPath: JSONPath): JsonNode | undefined {
+  for (let depth = jsonPath.length; depth >= 0 && root; depth--) {
+    const node = findNodeAtLocation(root, jsonPath.slice(0, depth));
+    if (node) return node.type === 'object' ? node : undefined;
+  }
+  return undefined;
+}
+
+/** The file's own style: tabs or spaces, the smallest indent width, and its line ending. */
+function formattingOf(text: string): FormattingOptions {
+  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  const indents = text
+    .split(/\r?\n/)
+    .map((line) => /^[\t ]+(?=\S)/.exec(line)?.[0])
+    .filter((indent): indent is string => indent !== undefined);
+  if (indents[0]?.startsWith('\t')) return { insertSpaces: false, tabSize: 1, eol };
+  const widths = indents.filter((i) => !i.includes('\t')).map((i) => i.length);
+  const tabSize = widths.length > 0 ? Math.min(8, ...widths) : 2;
+  return { insertSpaces: true, tabSize, eol };
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** The file a path leads to, following symlinks even when the last one dangles. */
+async function resolveTarget(file: string): Promise<string> {
+  let current = path.resolve(file);
+  // Bounded like the kernel's own limit on symlink chains.
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return await fs.realpath(current);
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') return fail(error, file);
+    }
+    const link = await fs.readlink(current).catch(() => undefined);
+    if (link === undefined) return current;
+    current = path.resolve(path.dirname(current), link);
+  }
+  throw new CompanionError('config_invalid', `${file} is a loop of symbolic links.`);
+}
+
+async function readBytes(target: string, file: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(target);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    return fail(error, file);
+  }
+}
+
+/**
+ * Refuses a file or folder marked read-only even where the OS would let us through (root, or a
+ * rename over a read-only file): a person who locked their config meant it.
+ */
+async function assertWritable(p: string, file: string): Promise<void> {
+  const stat = await fs.stat(p).catch((error: unknown) => fail(error, file));
+  const writable = await fs.access(p, fs.constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  if (!writable || (stat.mode & 0o222) === 0) throw unwritable(file);
+}
+
+/** Written once, before our first change; never replaced, so it keeps the person's own version. */
+async function writeBackup(file: string, bytes: Buffer, mode: number): Promise<void> {
+  try {
+    await fs.writeFile(backupPath(file), bytes, { flag: 'wx', mode: mode & 0o777 });
+  } catch (error) {
+    if (errorCode(error) !== 'EEXIST') fail(error, file);
+  }
+}
+
+function fail(error: unknown, file: string): never {
+  switch (errorCode(error)) {
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      throw unwritable(file, error);
+    case 'ELOCKED':
+      throw new CompanionError('busy', busyMessage(file), { cause: error });
+    case 'EISDIR':
+    case 'ENOTDIR':
+      throw new CompanionError(
+        'config_invalid',
+        `${file} is not a file (a folder is in its way). Move that folder, then try again.`,
+        { cause: error },
+      );
+    default:
+      throw error;
+  }
+}
+
+function unwritable(file: string, cause?: unknown): CompanionError {
+  return new CompanionError(
+    'config_unwritable',
+    `${file} could not be changed: it or its folder is read-only. Make both writable, then try again.`,
+    { cause },
+  );
+}
+
+function busyMessage(file: string): string {
+  return `${file} is being changed by another program. Wait a moment, then try again.`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

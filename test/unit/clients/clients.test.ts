@@ -1,0 +1,210 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BRIDGE_SCRIPT_NAME,
+  buildBridgeEntry,
+  classifyEntry,
+  clients,
+  describeClient,
+  getClient,
+} from '../../../src/core/clients';
+import { CLIENT_IDS, ClientInfoSchema } from '../../../src/shared/clients';
+import { LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
+
+const claude = getClient('claude-desktop');
+const cursor = getClient('cursor');
+
+describe('the list of clients', () => {
+  it('has one module per known client, found by id', () => {
+    expect(clients.map((c) => c.id)).toEqual([...CLIENT_IDS]);
+    expect(getClient('cursor')).toBe(cursor);
+    expect(() => getClient('vscode')).toThrow(
+      expect.objectContaining({ code: 'client_not_found' }),
+    );
+    expect(claude.needsRestartAfterChange).toBe(true);
+    expect(typeof claude.restart).toBe('function');
+    expect(cursor.needsRestartAfterChange).toBe(false);
+  });
+});
+
+describe('where each config lives', () => {
+  const mac = { platform: 'darwin' as const, env: { HOME: '/Users/ada' } };
+  const linux = { platform: 'linux' as const, env: { HOME: '/home/ada' } };
+  const windowsEnv = {
+    USERPROFILE: 'C:\\Users\\ada',
+    APPDATA: 'C:\\Users\\ada\\AppData\\Roaming',
+    LOCALAPPDATA: 'C:\\Users\\ada\\AppData\\Local',
+  };
+  const windows = { platform: 'win32' as const, env: windowsEnv, exists: () => false };
+
+  it('Claude Desktop on macOS', () => {
+    expect(claude.configPath(mac)).toBe(
+      '/Users/ada/Library/Application Support/Claude/claude_desktop_config.json',
+    );
+  });
+
+  it('Claude Desktop on Windows, classic and Microsoft Store installs', () => {
+    expect(claude.configPath(windows)).toBe(
+      'C:\\Users\\ada\\AppData\\Roaming\\Claude\\claude_desktop_config.json',
+    );
+    // Without APPDATA, the roaming folder under the profile.
+    expect(claude.configPath({ ...windows, env: { USERPROFILE: 'D:\\Profiles\\ada' } })).toBe(
+      'D:\\Profiles\\ada\\AppData\\Roaming\\Claude\\claude_desktop_config.json',
+    );
+    const store = 'C:\\Users\\ada\\AppData\\Local\\Packages\\Claude_pzs8sxrjxfjjc';
+    expect(claude.configPath({ ...windows, exists: (p) => p === store })).toBe(
+      `${store}\\LocalCache\\Roaming\\Claude\\claude_desktop_config.json`,
+    );
+  });
+
+  it('Claude Desktop on Linux, honouring an absolute XDG_CONFIG_HOME only', () => {
+    expect(claude.configPath(linux)).toBe('/home/ada/.config/Claude/claude_desktop_config.json');
+    expect(
+      claude.configPath({ ...linux, env: { HOME: '/home/ada', XDG_CONFIG_HOME: '/xdg' } }),
+    ).toBe('/xdg/Claude/claude_desktop_config.json');
+    expect(
+      claude.configPath({ ...linux, env: { HOME: '/home/ada', XDG_CONFIG_HOME: 'relative' } }),
+    ).toBe('/home/ada/.config/Claude/claude_desktop_config.json');
+  });
+
+  it('Cursor in ~/.cursor on every OS', () => {
+    expect(cursor.configPath(mac)).toBe('/Users/ada/.cursor/mcp.json');
+    expect(cursor.configPath(linux)).toBe('/home/ada/.cursor/mcp.json');
+    expect(cursor.configPath(windows)).toBe('C:\\Users\\ada\\.cursor\\mcp.json');
+  });
+
+  it('finds the apps where each OS installs them', async () => {
+    const at = (place: string) => (p: string) => p === place;
+    expect(await claude.isInstalled({ ...mac, exists: at('/Applications/Claude.app') })).toBe(true);
+    expect(await claude.isInstalled({ ...mac, exists: () => false })).toBe(false);
+    expect(
+      await claude.isInstalled({
+        ...windows,
+        exists: at('C:\\Users\\ada\\AppData\\Local\\AnthropicClaude\\claude.exe'),
+      }),
+    ).toBe(true);
+    expect(await cursor.isInstalled({ ...mac, exists: at('/Applications/Cursor.app') })).toBe(true);
+    expect(
+      await cursor.isInstalled({
+        ...windows,
+        exists: at('C:\\Users\\ada\\AppData\\Local\\Programs\\cursor\\Cursor.exe'),
+      }),
+    ).toBe(true);
+  });
+});
+
+describe('on this machine', () => {
+  let temp: TempHome;
+  const started: ChildProcess[] = [];
+  beforeEach(async () => {
+    temp = await makeTempHome();
+  });
+  afterEach(async () => {
+    for (const child of started.splice(0)) child.kill();
+    await temp.cleanup();
+  });
+
+  it('sees a client as installed once its config folder or its launcher exists', async () => {
+    expect(await claude.isInstalled(temp.ctx)).toBe(false);
+    expect(await cursor.isInstalled(temp.ctx)).toBe(false);
+
+    await fs.mkdir(path.join(temp.home, '.config', 'Claude'), { recursive: true });
+    await fs.writeFile(path.join(temp.bin, 'cursor'), '#!/bin/sh\n', { mode: 0o755 });
+
+    expect(await claude.isInstalled(temp.ctx)).toBe(true);
+    expect(await cursor.isInstalled(temp.ctx)).toBe(true);
+  });
+
+  it('knows whether the client is running, from the process list', async () => {
+    // A stand-in process whose executable is named like Claude Desktop's Linux launcher.
+    const fake = path.join(temp.bin, 'claude-desktop');
+    await fs.copyFile('/bin/sleep', fake);
+    await fs.chmod(fake, 0o755);
+    expect(await claude.isRunning()).toBe(false);
+
+    const child = spawn(fake, ['60'], { stdio: 'ignore' });
+    started.push(child);
+    await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
+    expect(await claude.isRunning()).toBe(true);
+    expect(await cursor.isRunning()).toBe(false);
+
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await exited;
+    expect(await claude.isRunning()).toBe(false);
+  });
+
+  it('describes a client for its card in the UI', async () => {
+    const info = await describeClient(cursor, temp.ctx);
+    expect(ClientInfoSchema.parse(info)).toEqual({
+      id: 'cursor',
+      name: 'Cursor',
+      installed: false,
+      configPath: path.join(temp.home, '.cursor', 'mcp.json'),
+      running: false,
+      needsRestartAfterChange: false,
+    });
+  });
+});
+
+describe('the bridge entry', () => {
+  it('launches the bridge script with the connection id, and no secret', () => {
+    const entry = buildBridgeEntry(LAUNCHER, 'conn-42');
+    expect(entry).toEqual({
+      command: LAUNCHER.command,
+      args: [LAUNCHER.scriptPath, '--connection', 'conn-42'],
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
+    expect(classifyEntry(entry)).toEqual({ kind: 'ours', entry, connectionId: 'conn-42' });
+  });
+
+  it('has no env when node from a checkout runs the bridge', () => {
+    const entry = buildBridgeEntry(
+      { command: '/usr/bin/node', scriptPath: `/src/splattr/out/bridge/${BRIDGE_SCRIPT_NAME}` },
+      'c',
+    );
+    expect(entry).not.toHaveProperty('env');
+  });
+
+  it('refuses relative paths, another script name, and a missing connection id', () => {
+    expect(() => buildBridgeEntry({ ...LAUNCHER, command: 'node' }, 'c')).toThrow(TypeError);
+    expect(() => buildBridgeEntry({ ...LAUNCHER, scriptPath: 'out/bridge.mjs' }, 'c')).toThrow(
+      TypeError,
+    );
+    expect(() => buildBridgeEntry({ ...LAUNCHER, scriptPath: '/x/main.js' }, 'c')).toThrow(
+      TypeError,
+    );
+    expect(() => buildBridgeEntry(LAUNCHER, '')).toThrow(TypeError);
+  });
+
+  it('recognises our entries wherever the app was installed, and nothing else', () => {
+    const windowsEntry = {
+      command: 'C:\\Program Files\\Splattr Companion\\Splattr Companion.exe',
+      args: ['C:\\Program Files\\Splattr Companion\\resources\\bridge.mjs', '--connection', 'w1'],
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    };
+    expect(classifyEntry(windowsEntry)).toMatchObject({ kind: 'ours', connectionId: 'w1' });
+    expect(
+      classifyEntry({
+        command: '/usr/bin/node',
+        args: ['--no-warnings', '/x/bridge.mjs', '--connection', 'n1'],
+      }),
+    ).toMatchObject({ kind: 'ours', connectionId: 'n1' });
+
+    expect(classifyEntry(undefined)).toEqual({ kind: 'absent' });
+    for (const other of [
+      { command: 'npx', args: ['-y', 'mcp-remote', 'https://mcp.splattr.com/mcp'] },
+      { url: 'https://mcp.splattr.com/mcp' },
+      { command: '/usr/bin/node', args: ['/x/bridge.mjs'] },
+      { command: '/usr/bin/node', args: ['/x/bridge.mjs', '--connection'] },
+      { command: '/usr/bin/node', args: ['--connection', 'c', '/x/bridge.mjs'] },
+      { command: '/usr/bin/node', args: ['/x/not-bridge.mjs', '--connection', 'c'] },
+      'splattr',
+      null,
+    ]) {
+      expect(classifyEntry(other)).toEqual({ kind: 'foreign' });
+    }
+  });
+});
