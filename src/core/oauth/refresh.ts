@@ -7,6 +7,7 @@ import {
 } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { sdkMetadata } from './discovery';
 import type { ClientRegistration, OAuthServerInfo, RefreshOutcome, TokenSet } from './types';
 
 export interface RefreshOptions {
@@ -41,12 +42,7 @@ export async function refreshTokens(
   const baseFetch = options.fetch ?? fetch;
   try {
     const tokens = await refreshAuthorization(server.issuer, {
-      metadata: {
-        issuer: server.issuer,
-        authorization_endpoint: server.authorizationEndpoint,
-        token_endpoint: server.tokenEndpoint,
-        response_types_supported: ['code'],
-      },
+      metadata: sdkMetadata(server),
       clientInformation: { client_id: registration.clientId },
       refreshToken,
       resource: server.resource,

@@ -19,6 +19,8 @@ export function assertConnectionId(id: string): string {
   return id;
 }
 
+// The shapes list every key of the interfaces they mirror (`satisfies Record<keyof …>`), so a field
+// added to the OAuth types fails to compile here instead of being silently dropped on write.
 export const OAuthServerInfoSchema = z.object({
   serverUrl: z.url(),
   resource: z.string().min(1),
@@ -30,14 +32,15 @@ export const OAuthServerInfoSchema = z.object({
   userinfoEndpoint: z.url().optional(),
   jwksUri: z.url().optional(),
   scope: z.string(),
-}) satisfies z.ZodType<OAuthServerInfo>;
+  issParameterSupported: z.boolean().optional(),
+} satisfies Record<keyof OAuthServerInfo, z.ZodType>) satisfies z.ZodType<OAuthServerInfo>;
 
 export const ClientRegistrationSchema = z.object({
   clientId: z.string().min(1),
   redirectUris: z.array(z.string()),
   clientName: z.string(),
   registeredAt: z.string(),
-}) satisfies z.ZodType<ClientRegistration>;
+} satisfies Record<keyof ClientRegistration, z.ZodType>) satisfies z.ZodType<ClientRegistration>;
 
 /**
  * `adding` and `removing` mark a change in progress, so that after a crash the service knows to

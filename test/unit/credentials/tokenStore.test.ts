@@ -105,7 +105,7 @@ describe('a locked or missing keychain', () => {
       });
       run.child.stdin?.end(`${JSON.stringify(tokens)}\n`);
 
-      expect(await run.firstLine).toBe('error keychain_unavailable');
+      expect(await run.nextLine()).toBe('error keychain_unavailable');
       expect(await run.exited).toBe(1);
       // Not in the real keychain, and no fallback file anywhere in the home.
       expect(await keytar.getPassword(KEYCHAIN_SERVICE, id)).toBeNull();
