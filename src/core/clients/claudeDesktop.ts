@@ -1,5 +1,11 @@
 import { CompanionError } from '../../shared/errors';
-import { resolveContext, onPath, xdgConfigHome, type ResolvedContext } from './context';
+import {
+  onPath,
+  resolveContext,
+  xdgConfigHome,
+  type ClientContext,
+  type ResolvedContext,
+} from './context';
 import { defineClient } from './defineClient';
 import { findProcesses, launchDetached, runCommand, waitForExit } from './processes';
 
@@ -57,36 +63,61 @@ function appLocations(c: ResolvedContext): string[] {
  * macOS asks the app to quit (AppleScript) and reopens it with `open -a`; Windows closes its
  * windows (`taskkill` without /F) and starts the Store app or the classic install's launcher;
  * Linux sends SIGTERM to the `claude-desktop` processes and starts `claude-desktop` from PATH.
- * Throws when it does not quit in time, rather than killing it and losing the person's work.
+ * When it is not running it is only opened. Throws when it does not quit in time, rather than
+ * killing it and losing the person's work. `ctx` is the environment it is opened with.
  */
-async function restart(): Promise<void> {
+async function restart(ctx?: ClientContext): Promise<void> {
   const names = PROCESS_NAMES[process.platform as keyof typeof PROCESS_NAMES] ?? [];
-  const c = resolveContext();
-  switch (process.platform) {
-    case 'darwin':
-      await runCommand('osascript', ['-e', 'quit app "Claude"']);
-      break;
-    case 'win32':
-      if ((await findProcesses(names)).length > 0) await runCommand('taskkill', ['/IM', names[0]!]);
-      break;
-    default:
-      for (const { pid } of await findProcesses(names)) process.kill(pid, 'SIGTERM');
+  const running = await findProcesses(names);
+  if (running.length > 0) {
+    await quit(running.map((p) => p.pid));
+    if (!(await waitForExit(names, QUIT_TIMEOUT_MS))) {
+      throw new CompanionError(
+        'internal',
+        'Claude Desktop did not quit, so it was not restarted. Quit it yourself, then open it again.',
+      );
+    }
   }
-  if (!(await waitForExit(names, QUIT_TIMEOUT_MS))) {
+  await open(resolveContext(ctx)).catch((error: unknown) => {
     throw new CompanionError(
       'internal',
-      'Claude Desktop did not quit, so it was not restarted. Quit it yourself, then open it again.',
+      'Claude Desktop was closed but could not be opened again. Open it yourself to load Splattr.',
+      { cause: error },
     );
-  }
+  });
+}
+
+function open(c: ResolvedContext): Promise<void> {
   switch (process.platform) {
     case 'darwin':
       return runCommand('open', ['-a', 'Claude']);
     case 'win32':
       return c.exists(storePackageDir(c))
-        ? launchDetached('explorer.exe', [`shell:AppsFolder\\${STORE_PACKAGE}!Claude`])
-        : launchDetached(appLocations(c)[0]!, []);
+        ? launchDetached('explorer.exe', [`shell:AppsFolder\\${STORE_PACKAGE}!Claude`], c.env)
+        : launchDetached(c.path.join(localAppData(c), 'AnthropicClaude', 'claude.exe'), [], c.env);
     default:
-      return launchDetached('claude-desktop', []);
+      return launchDetached('claude-desktop', [], c.env);
+  }
+}
+
+/** Asks the app to quit the way its OS does, so it can save its state first. */
+async function quit(pids: number[]): Promise<void> {
+  switch (process.platform) {
+    case 'darwin':
+      return runCommand('osascript', ['-e', 'quit app "Claude"']);
+    case 'win32':
+      return runCommand(
+        'taskkill',
+        pids.flatMap((pid) => ['/PID', String(pid)]),
+      );
+    default:
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          // It exited on its own meanwhile: that is what we wanted.
+        }
+      }
   }
 }
 

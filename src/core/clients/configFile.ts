@@ -31,6 +31,9 @@ const BOM = '\uFEFF';
 const NEW_FILE_MODE = 0o600;
 const LOCK_OPTIONS = {
   realpath: false,
+  // The smallest staleness proper-lockfile allows: a lock left by a crashed edit (which takes
+  // milliseconds) is taken over within the retries below instead of blocking every later edit.
+  stale: 5_000,
   // Bounded: about 10 s of waiting for another edit of the same file before giving up.
   retries: { retries: 100, minTimeout: 10, maxTimeout: 100, factor: 1.3 },
 };

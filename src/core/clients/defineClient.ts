@@ -16,7 +16,7 @@ export interface ClientSpec {
   appLocations(c: ResolvedContext): string[];
   /** The main process's executable name on each OS (see processes.ts for what `ps` shows). */
   processNames: Partial<Record<NodeJS.Platform, readonly string[]>>;
-  restart?(): Promise<void>;
+  restart?(ctx?: ClientContext): Promise<void>;
 }
 
 export function defineClient(spec: ClientSpec): McpClient {

@@ -57,9 +57,13 @@ export async function waitForExit(names: readonly string[], timeoutMs: number): 
 }
 
 /** Starts a program that outlives this process; resolves once it started, rejects if it cannot. */
-export function launchDetached(command: string, args: readonly string[]): Promise<void> {
+export function launchDetached(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: false });
+    const child = spawn(command, args, { detached: true, stdio: 'ignore', env });
     child.once('error', reject);
     child.once('spawn', () => {
       child.unref();

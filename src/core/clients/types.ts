@@ -51,5 +51,5 @@ export interface McpClient {
   /** Removes our entry (never a foreign one); answers whether the file changed. */
   removeEntry(options?: RemoveEntryOptions, ctx?: ClientContext): Promise<boolean>;
   /** Quits and relaunches the client, best effort; present only where a restart is needed. */
-  restart?(): Promise<void>;
+  restart?(ctx?: ClientContext): Promise<void>;
 }

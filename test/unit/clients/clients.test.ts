@@ -136,6 +136,42 @@ describe('on this machine', () => {
     expect(await claude.isRunning()).toBe(false);
   });
 
+  it('restarts Claude Desktop: quits the running one, then opens it again', async () => {
+    // The running stand-in lives outside PATH; the launcher on PATH records that it was opened.
+    const runningDir = path.join(temp.home, 'running');
+    await fs.mkdir(runningDir);
+    const running = path.join(runningDir, 'claude-desktop');
+    await fs.copyFile('/bin/sleep', running);
+    await fs.chmod(running, 0o755);
+    const opened = path.join(temp.home, 'opened');
+    await fs.writeFile(
+      path.join(temp.bin, 'claude-desktop'),
+      `#!/bin/sh\nexec /usr/bin/touch '${opened}'\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const child = spawn(running, ['60'], { stdio: 'ignore' });
+    started.push(child);
+    await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
+    const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    // restart() ends every process of that name: make sure the only one is ours.
+    const { findProcesses } = await import('../../../src/core/clients/processes');
+    expect((await findProcesses(['claude-desktop'])).map((p) => p.pid)).toEqual([child.pid]);
+
+    await claude.restart!(temp.ctx);
+
+    expect(await exited).toBe('SIGTERM');
+    await expect
+      .poll(() =>
+        fs.access(opened).then(
+          () => true,
+          () => false,
+        ),
+      )
+      .toBe(true);
+  });
+
   it('describes a client for its card in the UI', async () => {
     const info = await describeClient(cursor, temp.ctx);
     expect(ClientInfoSchema.parse(info)).toEqual({

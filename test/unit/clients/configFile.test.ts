@@ -161,6 +161,19 @@ describe('file properties', () => {
     expect(await fs.readFile(configFile, 'utf8')).toContain('"dark"');
   });
 
+  it('takes over a lock left behind by an edit that crashed', async () => {
+    await writeConfig('{}\n');
+    const lock = `${configFile}.splattr-lock`;
+    await fs.mkdir(lock);
+    const past = new Date(Date.now() - 60_000);
+    await fs.utimes(lock, past, past);
+
+    await cursor.addEntry(entry, {}, temp.ctx);
+
+    expect(await cursor.hasOurEntry('conn-1', temp.ctx)).toBe(true);
+    await expect(fs.access(lock)).rejects.toThrow();
+  });
+
   it('does not write at all when the entry is already there', async () => {
     await cursor.addEntry(entry, {}, temp.ctx);
     const before = await fs.stat(configFile);
