@@ -23,7 +23,8 @@ import { CONFIG_ENTRY_KEY } from '../../shared/server';
  * entry change: other servers and keys, comments, trailing commas, indentation, line endings and
  * a BOM stay as they were. jsonc-parser finds where to edit; the inserted value is formatted to
  * match the file (format() limited to our own range, because modify()'s formatting re-lays out
- * whole neighbouring lines).
+ * whole neighbouring lines). Known limit of jsonc-parser's removal: a comment placed between the
+ * previous server and ours goes with our entry.
  */
 
 const SERVERS_KEY = 'mcpServers';

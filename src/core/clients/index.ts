@@ -5,7 +5,12 @@ import type { ClientContext } from './context';
 import { cursor } from './cursor';
 import type { McpClient } from './types';
 
-export { buildBridgeEntry, classifyEntry, BRIDGE_SCRIPT_NAME } from './bridgeEntry';
+export {
+  BRIDGE_SCRIPT_NAME,
+  CONNECTION_FLAG,
+  buildBridgeEntry,
+  classifyEntry,
+} from './bridgeEntry';
 export { backupPath } from './configFile';
 export type { ClientContext } from './context';
 export type * from './types';
