@@ -93,11 +93,12 @@ export function createTokenManager(options: TokenManagerOptions = {}): TokenMana
     }
   }
 
-  async function needsSignIn(id: string, why: string): Promise<never> {
+  /** Marks the connection and returns the error to throw. */
+  async function needsSignIn(id: string, why: string): Promise<CompanionError> {
     log.warn(`connection ${id} needs sign-in: ${why}`);
     const error = new CompanionError('needs_sign_in');
     await report(id, { needsSignIn: true, lastError: error.message });
-    throw error;
+    return error;
   }
 
   /** Runs under the lock with the tokens just read from the keychain. */
@@ -109,7 +110,7 @@ export function createTokenManager(options: TokenManagerOptions = {}): TokenMana
   ): Promise<string> {
     if (!current.refreshToken) {
       if (stillUsable) return current.accessToken;
-      return needsSignIn(id, 'no refresh token');
+      throw await needsSignIn(id, 'no refresh token');
     }
     let reason = '';
     for (let attempt = 1; attempt <= retry.attempts; attempt++) {
@@ -137,7 +138,7 @@ export function createTokenManager(options: TokenManagerOptions = {}): TokenMana
           // The tokens are dead at the server; removing them spares every later call a request
           // and lets a bridge notice the new ones a sign-in stores.
           await store.delete(id);
-          return needsSignIn(id, outcome.kind);
+          throw await needsSignIn(id, outcome.kind);
         case 'transient':
           reason = outcome.reason;
           log.warn(`refresh of ${id} failed (${reason}), attempt ${attempt} of ${retry.attempts}`);
@@ -157,7 +158,8 @@ export function createTokenManager(options: TokenManagerOptions = {}): TokenMana
 
   async function storedTokens(id: string): Promise<TokenSet> {
     const tokens = await store.get(id);
-    return tokens ?? needsSignIn(id, 'no tokens in the keychain');
+    if (!tokens) throw await needsSignIn(id, 'no tokens in the keychain');
+    return tokens;
   }
 
   const fresh = (tokens: TokenSet) => tokens.expiresAt - now() > margin;
@@ -191,7 +193,7 @@ export function createTokenManager(options: TokenManagerOptions = {}): TokenMana
     },
 
     async markNeedsSignIn(id) {
-      await needsSignIn(id, 'rejected after a refresh').catch(() => {});
+      await needsSignIn(id, 'a fresh token was rejected');
     },
   };
 }

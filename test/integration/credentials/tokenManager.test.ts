@@ -100,6 +100,14 @@ describe('single-flight refresh across processes', () => {
     expect(await readdir(path.join(dataDir, 'locks'))).toEqual([]);
   });
 
+  it('callers in one process share the refresh too', async () => {
+    const { id } = await expiredConnection();
+    const tokens = manager();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => tokens.getAccessToken(id)));
+    expect(new Set(answers).size).toBe(1);
+    expect(refreshCount()).toBe(1);
+  });
+
   it('a token still fresh is returned without any request', async () => {
     fixture = await createConnectionFixture(sandbox, { dataDir });
     sandbox.controls.resetTokenRequests();
@@ -128,12 +136,30 @@ describe('single-flight refresh across processes', () => {
     });
     expect(await holder.nextLine()).toBe('held');
     holder.child.kill('SIGKILL');
-    await holder.exited;
+    expect(await holder.exited).toBeNull(); // died by the signal, holding the lock
     expect(await readdir(path.join(dataDir, 'locks'))).toEqual([`refresh-${id}.lock`]);
 
     const token = await manager().getAccessToken(id);
     expect(await whoami(token)).toContain(EMAIL);
     expect(refreshCount()).toBe(1);
+  });
+
+  it('waiting for a live holder is bounded, and does not cost the sign-in', async () => {
+    const { id } = await expiredConnection();
+    const holder = startWorker(worker, ['hold-lock', id], {
+      ...process.env,
+      SPLATTR_COMPANION_HOME: dataDir,
+    });
+    try {
+      expect(await holder.nextLine()).toBe('held');
+      const tokens = createTokenManager({ dataDir, lock: { waitMs: 500 } });
+      expect((await rejection(tokens.getAccessToken(id))).code).toBe('server_unreachable');
+      expect(refreshCount()).toBe(0);
+      expect((await openStatusFiles(dataDir).read(id))?.needsSignIn ?? false).toBe(false);
+    } finally {
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+    }
   });
 });
 
@@ -221,6 +247,15 @@ describe('a grant or registration the server no longer knows', () => {
     await store.delete(id);
     expect((await rejection(manager().getAccessToken(id))).code).toBe('needs_sign_in');
     expect(refreshCount()).toBe(0);
+  });
+
+  it('a fresh token the server still rejects: marked by the bridge, cleared by new tokens', async () => {
+    fixture = await createConnectionFixture(sandbox, { dataDir });
+    const tokens = manager();
+    await tokens.markNeedsSignIn(fixture.id);
+    expect((await openStatusFiles(dataDir).read(fixture.id))?.needsSignIn).toBe(true);
+    await tokens.storeTokens(fixture.id, fixture.tokens);
+    expect((await openStatusFiles(dataDir).read(fixture.id))?.needsSignIn).toBe(false);
   });
 
   it('an unknown connection: connection_not_found', async () => {
