@@ -63,9 +63,9 @@ export async function signIn(options: SignInOptions): Promise<SignInResult> {
   const register = () =>
     registerNativeClient(server, { clientName: options.clientName, ...discoverOptions });
 
-  if (!options.registration) return authorize(server, await register(), options);
+  const registration = options.registration ?? (await register());
   try {
-    return await authorize(server, options.registration, options);
+    return await authorize(server, registration, options);
   } catch (error) {
     if (!(error instanceof RegistrationRejectedError)) throw error;
     return authorize(server, await register(), options);
