@@ -19,16 +19,22 @@ const REDACTIONS: Array<[RegExp, string]> = [
   [new RegExp(`\\b(${SECRET_PARAMS})=[^&\\s"']*`, 'gi'), '$1=[redacted]'],
 ];
 
-// Opaque tokens, JWTs and verifiers: long runs of URL-safe characters. UUIDs (connection ids)
-// are kept, they are not secret and a log without them would be useless.
-const LONG_OPAQUE = /[A-Za-z0-9._~+=-]{32,}/g;
+// Opaque tokens, JWTs and verifiers: long runs of token characters mixing letters and digits.
+// Kept: UUIDs (connection ids, not secret) and paths (a "/" run without mixed case), without
+// which a log would not help anyone.
+const LONG_RUN = /[A-Za-z0-9._~+/=-]{32,}/g;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function secretLike(run: string): boolean {
+  if (UUID.test(run) || !/\d/.test(run) || !/[A-Za-z]/.test(run)) return false;
+  return !run.includes('/') || (/[A-Z]/.test(run) && /[a-z]/.test(run));
+}
 
 /** Removes anything token-like from a line before it is written anywhere. */
 export function redact(text: string): string {
   let out = text;
   for (const [pattern, replacement] of REDACTIONS) out = out.replace(pattern, replacement);
-  return out.replace(LONG_OPAQUE, (run) => (UUID.test(run) ? run : '[redacted]'));
+  return out.replace(LONG_RUN, (run) => (secretLike(run) ? '[redacted]' : run));
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';

@@ -24,8 +24,11 @@ describe('redact', () => {
       JSON.stringify({ access_token: a, refreshToken: r, code_verifier: v, expires_in: 3600 }),
       `id token ${jwt}`,
       `opaque ${v}`,
+      `base64 ${randomBytes(33).toString('base64')}/${randomBytes(33).toString('base64')}`,
+      `hex ${randomBytes(32).toString('hex')}`,
     ];
     const out = lines.map(redact).join('\n');
+    expect(out).not.toMatch(/(base64|hex) [A-Za-z0-9+/=]{8}/);
     for (const secret of [a, r, c, v, jwt]) expect(out).not.toContain(secret);
     expect(out).toContain('grant_type=refresh_token');
     expect(out).toContain('client_id=abc');
@@ -34,8 +37,12 @@ describe('redact', () => {
 
   it('keeps what a person needs to read the log: ids, URLs, error codes', () => {
     const id = randomUUID();
-    const line = `connection ${id} refresh failed at http://127.0.0.1:4100/token: {"code":"server_error"}`;
-    expect(redact(line)).toBe(line);
+    const lines = [
+      `connection ${id} refresh failed at http://127.0.0.1:4100/token: {"code":"server_error"}`,
+      'wrote /home/someone/.config/splattr-companion/status/connection-2.json',
+      'token_endpoint_auth_method=none grant_type=refresh_token',
+    ];
+    for (const line of lines) expect(redact(line)).toBe(line);
   });
 });
 
