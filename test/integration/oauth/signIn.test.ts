@@ -1,4 +1,5 @@
-import net from 'node:net';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -230,6 +231,25 @@ describe('sign-in against the sandbox, in Chromium', () => {
       expect(error.message).not.toContain(token);
       expect(JSON.stringify(error.toInfo())).not.toContain(token);
     }
+  });
+
+  it('says the server cannot be reached, and opens no browser', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    let opened = false;
+    const error = await failure(
+      signIn({
+        serverUrl: `http://127.0.0.1:${port}/mcp`,
+        clientName: 'Splattr Companion for Claude Desktop',
+        openBrowser: async () => {
+          opened = true;
+        },
+      }),
+    );
+    expect(error.code).toBe('server_unreachable');
+    expect(opened).toBe(false);
   });
 
   it('can be cancelled while waiting for the browser; the loopback closes', async () => {
