@@ -13,7 +13,7 @@ import { readAccount } from './account';
 import { discoverServer, sdkMetadata } from './discovery';
 import { signInFetch, type FetchLike } from './http';
 import { AuthorizationResponseError, startLoopbackRedirect } from './loopback';
-import { registerNativeClient } from './registration';
+import { LOOPBACK_REDIRECT_URI, registerNativeClient } from './registration';
 import type { ClientRegistration, OAuthServerInfo, SignInResult, TokenSet } from './types';
 
 export interface SignInOptions {
@@ -53,9 +53,9 @@ const REGISTRATION_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
  * dynamic registration (kept and reused), PKCE S256, `state`, `iss`, the RFC 8707 `resource`,
  * a loopback redirect, the code exchange, and the account from the verified ID token.
  *
- * A kept registration that the server rejects (`invalid_client` / `unauthorized_client` at the
- * authorization or token endpoint) is replaced by a new one and the sign-in retried once, with
- * no question to the person.
+ * A registration the server rejects (`invalid_client` / `unauthorized_client` at the
+ * authorization or token endpoint: deleted, expired) is replaced by a new one and the sign-in
+ * retried once, with no question to the person. The caller keeps `result.registration`.
  */
 export async function signIn(options: SignInOptions): Promise<SignInResult> {
   const discoverOptions = { fetch: options.fetch, signal: options.signal };
@@ -87,7 +87,7 @@ async function authorize(
   // `state` and `nonce` are ours to make: the SDK takes `state` as given and knows no `nonce`.
   const state = randomBytes(32).toString('base64url');
   const nonce = randomBytes(32).toString('base64url');
-  const registeredRedirect = new URL(registration.redirectUris[0] ?? 'http://127.0.0.1/callback');
+  const registeredRedirect = new URL(registration.redirectUris[0] ?? LOOPBACK_REDIRECT_URI);
 
   const loopback = await startLoopbackRedirect({
     state,
@@ -112,7 +112,9 @@ async function authorize(
     const url = authorizationUrl.href;
     options.onAuthorizationUrl?.(url);
     // Not awaited, and its failure is not the sign-in's: the link stays available to copy.
-    options.openBrowser(url).catch(() => undefined);
+    Promise.resolve()
+      .then(() => options.openBrowser(url))
+      .catch(() => undefined);
 
     const code = await loopback.code.catch((error: unknown) => {
       if (
