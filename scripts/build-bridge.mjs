@@ -1,14 +1,13 @@
-// Bundles the bridge into one file so a client launches it fast, loading nothing it does not
-// need. keytar is native and stays external.
+// Bundles the node entries, each into one file: the bridge (so a client launches it fast, loading
+// nothing it does not need) and the CLI (the package's bin). keytar is native and stays external.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
-const entry = 'src/bridge/main.ts';
-if (!existsSync(entry)) process.exit(0);
+const entries = { 'bridge/bridge': 'src/bridge/main.ts', 'cli/cli': 'src/cli/main.ts' };
 
 await build({
-  entryPoints: { bridge: entry },
-  outdir: 'out/bridge',
+  entryPoints: Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file))),
+  outdir: 'out',
   outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
@@ -17,6 +16,8 @@ await build({
   minify: true,
   sourcemap: false,
   external: ['keytar'],
+  // Prefer ES modules: jsonc-parser's UMD main requires its parts dynamically, which a bundle breaks.
+  mainFields: ['module', 'main'],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

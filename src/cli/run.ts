@@ -25,6 +25,17 @@ const EXIT = { done: 0, failed: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
 
+const COMMANDS = new Set([
+  'clients',
+  'list',
+  'status',
+  'add',
+  'reconnect',
+  'test',
+  'repair',
+  'remove',
+]);
+
 const OPTIONS = {
   json: { type: 'boolean' },
   server: { type: 'string' },
@@ -48,6 +59,11 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   if (values.help || !command) {
     (values.help ? deps.io.out : deps.io.err)(USAGE);
     return values.help ? EXIT.done : EXIT.usage;
+  }
+
+  if (!COMMANDS.has(command)) {
+    deps.io.err(`Unknown command: ${command}\n\n${USAGE}`);
+    return EXIT.usage;
   }
 
   const service = await deps.createService({ open: !values['no-open'] });

@@ -1,4 +1,31 @@
-import type { CompanionApi } from '../shared/api';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { AddResult, CompanionApi, CompanionEvent, Settings } from '../shared/api';
+import { CLIENT_NAMES, type ClientId } from '../shared/clients';
+import type { Connection } from '../shared/connection';
+import { CompanionError } from '../shared/errors';
+import { DEFAULT_SPLATTR_MCP_URL } from '../shared/server';
+import { checkBridge } from './bridgeCheck';
+import {
+  buildBridgeEntry,
+  clients,
+  describeClient,
+  getClient,
+  type BridgeEntry,
+  type ClientContext,
+} from './clients';
+import { viewConnection } from './connectionView';
+import { createTokenManager } from './credentials/tokenManager';
+import { createTokenStore, type TokenStore } from './credentials/tokenStore';
+import { failpoint } from './failpoints';
+import { createLogger } from './log';
+import { revokeRefreshToken } from './oauth/revoke';
+import { signIn, type SignInOptions } from './oauth/signIn';
+import type { SignInResult } from './oauth/types';
+import { dataDir } from './paths';
+import { openRegistry } from './registry/registry';
+import type { ConnectionRecord } from './registry/schema';
+import { openStatusFiles } from './registry/statusFiles';
 
 /** How a client config launches the bridge: an absolute executable and the built bridge script. */
 export interface BridgeLauncher {
@@ -13,12 +40,297 @@ export interface CompanionServiceOptions {
   /** Opens the sign-in URL: Electron's shell.openExternal in the app, the system opener in the CLI. */
   openBrowser: (url: string) => Promise<void>;
   env?: NodeJS.ProcessEnv;
+  /** How long a browser sign-in may take; 5 minutes by default. */
+  signInTimeoutMs?: number;
+  tokenStore?: TokenStore;
 }
 
 export type CompanionService = CompanionApi & { dispose(): Promise<void> };
 
+/**
+ * The one implementation of CompanionApi, shared by the app (over IPC), the CLI and the tests.
+ * Each change to a connection is ordered so that a crash at any point leaves a state the next
+ * start can finish or undo: the registry record is written first (state `adding`/`removing`)
+ * and deleted last.
+ */
 export async function createCompanionService(
-  _options: CompanionServiceOptions,
+  options: CompanionServiceOptions,
 ): Promise<CompanionService> {
-  throw new Error('CompanionService is being built (issue 4).');
+  const env = options.env ?? process.env;
+  const dir = dataDir(env);
+  const ctx: ClientContext = { env };
+  const registry = openRegistry({ dataDir: dir });
+  const statusFiles = openStatusFiles(dir);
+  const tokenStore = options.tokenStore ?? createTokenStore();
+  const tokens = createTokenManager({ dataDir: dir, tokenStore, registry, statusFiles });
+  const log = createLogger(dir, 'app');
+  const events = new EventEmitter();
+  let pending: { controller: AbortController; url?: string } | undefined;
+
+  // A data folder moved with SPLATTR_COMPANION_HOME must reach the bridge too: the client
+  // launches it with its own environment, so the entry carries it.
+  const launcher: BridgeLauncher = {
+    ...options.launcher,
+    env: {
+      ...options.launcher.env,
+      ...(env.SPLATTR_COMPANION_HOME ? { SPLATTR_COMPANION_HOME: dir } : {}),
+    },
+  };
+  const entryFor = (id: string): BridgeEntry => buildBridgeEntry(launcher, id);
+
+  const emit = (event: CompanionEvent) => events.emit('event', event);
+
+  function serverUrl(): string {
+    return env.SPLATTR_MCP_URL ?? registry.getSettings().serverUrl ?? DEFAULT_SPLATTR_MCP_URL;
+  }
+
+  function activeRecord(id: string): ConnectionRecord {
+    const record = registry.get(id);
+    if (!record || record.state !== 'active') throw new CompanionError('connection_not_found');
+    return record;
+  }
+
+  async function view(record: ConnectionRecord): Promise<Connection> {
+    return viewConnection(record, await statusFiles.read(record.id), getClient(record.client), ctx);
+  }
+
+  async function listConnections(): Promise<Connection[]> {
+    const records = registry.list().filter((record) => record.state === 'active');
+    return Promise.all(records.map(view));
+  }
+
+  async function announceChange(): Promise<void> {
+    emit({ type: 'connections-changed', connections: await listConnections() });
+  }
+
+  /** One browser sign-in at a time, cancellable, its URL always available to show or copy. */
+  async function runSignIn(
+    client: ClientId,
+    overrides: Partial<SignInOptions> & { serverUrl: string },
+  ): Promise<SignInResult> {
+    if (pending) {
+      throw new CompanionError(
+        'busy',
+        'A sign-in is already waiting in your browser. Finish it or cancel it first.',
+      );
+    }
+    const current = { controller: new AbortController(), url: undefined as string | undefined };
+    pending = current;
+    try {
+      return await signIn({
+        clientName: `Splattr Companion for ${CLIENT_NAMES[client]}`,
+        openBrowser: options.openBrowser,
+        onAuthorizationUrl: (url) => {
+          current.url = url;
+          emit({ type: 'sign-in-pending', client, url });
+        },
+        signal: current.controller.signal,
+        timeoutMs: options.signInTimeoutMs,
+        ...overrides,
+      });
+    } finally {
+      pending = undefined;
+      emit({ type: 'sign-in-finished', client });
+    }
+  }
+
+  /** Undoes an add at any step; also what the next start does after a crash mid-add. */
+  async function rollBackAdd(record: ConnectionRecord): Promise<void> {
+    await finishRemoval(record);
+  }
+
+  /** Removes everything of a connection; each step tolerates what an earlier crash already did. */
+  async function finishRemoval(record: ConnectionRecord): Promise<void> {
+    await getClient(record.client).removeEntry({ connectionId: record.id }, ctx);
+    failpoint('remove:after-config', env);
+    const stored = await tokenStore.get(record.id).catch(() => undefined);
+    if (stored?.refreshToken) {
+      const revoked = await revokeRefreshToken(
+        record.server,
+        record.registration,
+        stored.refreshToken,
+      );
+      if (!revoked) log.warn('revocation at Splattr failed; local data removed anyway');
+    }
+    failpoint('remove:after-revoke', env);
+    await tokenStore.delete(record.id);
+    failpoint('remove:after-tokens', env);
+    await statusFiles.remove(record.id);
+    registry.delete(record.id);
+  }
+
+  /** Finishes or undoes whatever a crash interrupted, so registry, configs and keychain agree. */
+  async function recover(): Promise<void> {
+    for (const record of registry.list()) {
+      if (record.state === 'active') continue;
+      log.info(`completing an interrupted ${record.state === 'adding' ? 'add' : 'remove'}`);
+      await (record.state === 'adding' ? rollBackAdd(record) : finishRemoval(record)).catch(
+        (error: unknown) => log.error('recovery failed', { error: String(error) }),
+      );
+    }
+    const known = new Set(registry.list().map((record) => record.id));
+    for (const id of await tokenStore.ids().catch(() => [] as string[])) {
+      if (!known.has(id)) await tokenStore.delete(id);
+    }
+  }
+
+  async function add(input: {
+    client: ClientId;
+    replace?: boolean;
+    serverUrl?: string;
+  }): Promise<AddResult> {
+    const client = getClient(input.client);
+    // Refuse before the browser opens what would make the add fail after sign-in.
+    const existing = await client.readEntry(ctx);
+    if (existing.kind === 'foreign' && !input.replace) {
+      throw new CompanionError('config_entry_conflict');
+    }
+    if (existing.kind === 'ours' && registry.get(existing.connectionId)?.state === 'active') {
+      throw new CompanionError(
+        'already_connected',
+        `Splattr is already added to ${client.name}. Use Reconnect or Remove on that connection.`,
+      );
+    }
+
+    const url = input.serverUrl ?? serverUrl();
+    const result = await runSignIn(client.id, { serverUrl: url });
+    const now = new Date().toISOString();
+    const record = registry.put({
+      id: `${client.id}-${randomBytes(4).toString('hex')}`,
+      client: client.id,
+      serverUrl: url,
+      server: result.server,
+      registration: result.registration,
+      account: result.account,
+      createdAt: now,
+      updatedAt: now,
+      state: 'adding',
+    });
+    try {
+      failpoint('add:after-record', env);
+      await tokens.storeTokens(record.id, result.tokens);
+      failpoint('add:after-tokens', env);
+      await client.addEntry(entryFor(record.id), { replace: input.replace }, ctx);
+      failpoint('add:after-config', env);
+      registry.update(record.id, { state: 'active' });
+    } catch (error) {
+      await rollBackAdd(record).catch((undo: unknown) =>
+        log.error('could not undo a failed add', { error: String(undo) }),
+      );
+      throw error;
+    }
+    await announceChange();
+    return {
+      connection: await view(activeRecord(record.id)),
+      nextStep: client.needsRestartAfterChange ? 'restart_client' : 'enable_in_client',
+    };
+  }
+
+  async function reconnect({ id }: { id: string }): Promise<Connection> {
+    const record = activeRecord(id);
+    const result = await runSignIn(record.client, {
+      serverUrl: record.serverUrl,
+      server: record.server,
+      registration: record.registration,
+    });
+    // storeTokens clears needs-sign-in: the running bridges notice and carry on.
+    await tokens.storeTokens(id, result.tokens);
+    registry.update(id, {
+      server: result.server,
+      registration: result.registration,
+      account: result.account,
+    });
+    await statusFiles.update(id, { needsSignIn: false, lastError: undefined });
+    if (!(await getClient(record.client).hasOurEntry(id, ctx))) {
+      await getClient(record.client).addEntry(entryFor(id), {}, ctx);
+    }
+    await announceChange();
+    return view(activeRecord(id));
+  }
+
+  async function repair({ id }: { id: string }): Promise<Connection> {
+    const record = activeRecord(id);
+    await getClient(record.client).addEntry(entryFor(id), {}, ctx);
+    await announceChange();
+    return view(record);
+  }
+
+  async function remove({ id }: { id: string }): Promise<null> {
+    const record = activeRecord(id);
+    // Reading the config first means a file that does not parse stops the removal before
+    // anything changed, rather than leaving a half-removed connection.
+    await getClient(record.client).readEntry(ctx);
+    const removing = registry.update(id, { state: 'removing' });
+    await finishRemoval(removing);
+    await announceChange();
+    return null;
+  }
+
+  async function test({ id }: { id: string }) {
+    const record = activeRecord(id);
+    const existing = await getClient(record.client).readEntry(ctx);
+    const entry =
+      existing.kind === 'ours' && existing.connectionId === id ? existing.entry : entryFor(id);
+    const result = await checkBridge(entry, env);
+    await announceChange();
+    return result;
+  }
+
+  await recover();
+
+  // Bridges report through status files; turn their changes into events for the UI.
+  const needsSignIn = new Set<string>();
+  const stopWatching = await statusFiles.watch((ids) => {
+    void (async () => {
+      const connections = await listConnections();
+      emit({ type: 'connections-changed', connections });
+      for (const connection of connections) {
+        const needs = connection.status === 'needs_sign_in';
+        if (needs && !needsSignIn.has(connection.id) && ids.includes(connection.id)) {
+          emit({ type: 'needs-sign-in', connection });
+        }
+        if (needs) needsSignIn.add(connection.id);
+        else needsSignIn.delete(connection.id);
+      }
+    })().catch((error: unknown) => log.error('status change not read', { error: String(error) }));
+  });
+
+  const service: CompanionService = {
+    listClients: () => Promise.all(clients.map((client) => describeClient(client, ctx))),
+    listConnections,
+    add,
+    async cancelSignIn() {
+      pending?.controller.abort();
+      return null;
+    },
+    reconnect,
+    test,
+    repair,
+    remove,
+    async restartClient({ client }) {
+      await getClient(client).restart?.(ctx);
+      return null;
+    },
+    async getSettings(): Promise<Settings> {
+      return { serverUrl: serverUrl() };
+    },
+    async setSettings(settings) {
+      registry.setSettings({ serverUrl: settings.serverUrl });
+      return { serverUrl: serverUrl() };
+    },
+    async openSignInLink() {
+      if (pending?.url) await options.openBrowser(pending.url);
+      return null;
+    },
+    onEvent(listener) {
+      events.on('event', listener);
+      return () => events.off('event', listener);
+    },
+    async dispose() {
+      stopWatching();
+      pending?.controller.abort();
+      events.removeAllListeners();
+    },
+  };
+  return service;
 }
