@@ -18,8 +18,15 @@ await build({
   external: ['keytar'],
   // Prefer ES modules: jsonc-parser's UMD main requires its parts dynamically, which a bundle breaks.
   mainFields: ['module', 'main'],
+  // CommonJS dependencies bundled into ES modules still reach for require and __filename
+  // (write-file-atomic names its temporary files after __filename).
   banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    js: [
+      "import { createRequire as __cr } from 'node:module';",
+      "import { fileURLToPath as __fu } from 'node:url';",
+      'const require = __cr(import.meta.url);',
+      'const __filename = __fu(import.meta.url);',
+    ].join(' '),
   },
   logLevel: 'warning',
 });

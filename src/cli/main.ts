@@ -3,7 +3,9 @@ import path from 'node:path';
 import readline from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { BRIDGE_SCRIPT_NAME } from '../core/clients';
+import { createLogger } from '../core/log';
 import { openSystemBrowser } from '../core/oauth/openBrowser';
+import { dataDir } from '../core/paths';
 import { createCompanionService } from '../core/service';
 import { CompanionError } from '../shared/errors';
 import { runCli } from './run';
@@ -44,6 +46,10 @@ const code = await runCli(process.argv.slice(2), {
     }),
   onInterrupt(handler) {
     process.once('SIGINT', handler);
+  },
+  logUnexpected(error) {
+    const details = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    createLogger(dataDir(), 'cli').error('unexpected failure', { details });
   },
 });
 process.exit(code);

@@ -19,6 +19,8 @@ export interface CliDeps {
   createService(options: { open: boolean }): Promise<CompanionApi & { dispose(): Promise<void> }>;
   /** Lets Ctrl-C cancel a pending sign-in. */
   onInterrupt(handler: () => void): void;
+  /** Keeps what a person cannot act on (a bug's details) out of the terminal, in the log. */
+  logUnexpected(error: unknown): void;
 }
 
 const EXIT = { done: 0, failed: 1, usage: 2 } as const;
@@ -76,6 +78,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       deps.io.err(`${error.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
+    if (!(error instanceof CompanionError)) deps.logUnexpected(error);
     deps.io.err(toErrorInfo(error).message);
     return EXIT.failed;
   } finally {

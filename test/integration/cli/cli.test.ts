@@ -1,0 +1,104 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startSandbox, type Sandbox } from '../../../src/sandbox';
+import { ConnectionSchema } from '../../../src/shared/connection';
+import { completeSignIn, launchBrowser } from '../../helpers/browser';
+import { runCli } from '../../helpers/cli';
+import { DEMO } from '../../helpers/companion';
+
+describe('the splattr-companion CLI', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  const cursorConfig = () => path.join(home, '.cursor', 'mcp.json');
+
+  beforeAll(async () => {
+    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+    home = await mkdtemp(path.join(os.tmpdir(), 'splattr-cli-'));
+    env = {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      SPLATTR_COMPANION_HOME: path.join(home, 'data'),
+      SPLATTR_MCP_URL: sandbox.mcpUrl,
+      BROWSER: '/bin/false',
+    };
+  });
+  afterAll(async () => {
+    await Promise.all([browser?.close(), sandbox?.close()]);
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('answers usage errors with exit code 2 and the usage text', async () => {
+    for (const args of [[], ['frobnicate'], ['add'], ['add', 'notepad'], ['list', '--bogus']]) {
+      const { code, stderr } = await runCli(args, env).done;
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toContain('Usage: splattr-companion');
+    }
+  });
+
+  it('adds with --no-open, lists as JSON, reports status, tests, and removes', async () => {
+    const add = runCli(['add', 'cursor', '--no-open'], env);
+    const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
+    await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
+    const added = await add.done;
+    expect(added.stderr).toBe("");
+    expect(added.stdout).toContain('Open this link in a browser to sign in to Splattr:');
+    expect(added.stdout).toContain('Connected Cursor as demo@splattr.test · Acme.');
+    expect(added.code).toBe(0);
+
+    const listed = await runCli(['list', '--json'], env).done;
+    expect(listed.code).toBe(0);
+    const connections = z.array(ConnectionSchema).parse(JSON.parse(listed.stdout));
+    expect(connections).toEqual([
+      expect.objectContaining({
+        client: 'cursor',
+        status: 'connected',
+        serverUrl: sandbox.mcpUrl,
+        account: expect.objectContaining({ email: DEMO.email, organization: 'Acme' }),
+      }),
+    ]);
+    const id = connections[0]!.id;
+
+    const status = await runCli(['status'], env).done;
+    expect(status.stdout).toContain('Cursor: Connected (demo@splattr.test · Acme)');
+    expect(status.stdout).toContain('Everything is connected.');
+
+    const tested = await runCli(['test', 'cursor'], env).done;
+    expect(tested.stdout).toMatch(/Splattr answered with \d+ tools in \d+ ms\./);
+    expect(tested.code).toBe(0);
+
+    // Without a terminal to ask, removal needs --yes and changes nothing.
+    const refused = await runCli(['remove', id], env).done;
+    expect(refused.code).toBe(2);
+    expect(await readFile(cursorConfig(), 'utf8')).toContain('"splattr"');
+
+    const removed = await runCli(['remove', id, '--yes'], env).done;
+    expect(removed.code).toBe(0);
+    expect(await readFile(cursorConfig(), 'utf8')).not.toContain('"splattr"');
+    expect(JSON.parse((await runCli(['list', '--json'], env).done).stdout)).toEqual([]);
+  });
+
+  it('refuses a config file that does not parse before any sign-in, and leaves it as it was', async () => {
+    const broken = '{ "mcpServers": { "other": { "command": "x" } ';
+    await mkdir(path.dirname(cursorConfig()), { recursive: true });
+    await writeFile(cursorConfig(), broken);
+    const { code, stdout, stderr } = await runCli(['add', 'cursor', '--no-open'], env).done;
+    expect(code).toBe(1);
+    expect(stdout).not.toContain('sign in');
+    expect(stderr).toContain(cursorConfig());
+    expect(stderr).toMatch(/line \d+, column \d+/);
+    expect(await readFile(cursorConfig(), 'utf8')).toBe(broken);
+  });
+
+  it('says when a connection does not exist', async () => {
+    const { code, stderr } = await runCli(['reconnect', 'cursor-00000000'], env).done;
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe('That connection no longer exists. Refresh the list.');
+  });
+});
