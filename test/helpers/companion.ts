@@ -1,0 +1,100 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  StdioClientTransport,
+  getDefaultEnvironment,
+} from '@modelcontextprotocol/sdk/client/stdio.js';
+import { parse } from 'jsonc-parser';
+import type { Browser } from 'playwright-core';
+import { getClient, type BridgeEntry } from '../../src/core/clients';
+import { createCompanionService, type CompanionService } from '../../src/core/service';
+import type { ClientId } from '../../src/shared/clients';
+import type { Sandbox } from '../../src/sandbox';
+import { completeSignIn } from './browser';
+
+export const BRIDGE_SCRIPT = path.resolve('out/bridge/bridge.mjs');
+export const DEMO = { email: 'demo@splattr.test', password: 'demo' } as const;
+
+export interface TestCompanion {
+  service: CompanionService;
+  home: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  /** The `splattr` entry in a client's config file as written, or undefined. */
+  configEntry(client: ClientId): Promise<BridgeEntry | undefined>;
+  /** Every sign-in page the browser was sent to gets this answer. */
+  consent: 'allow' | 'deny';
+  dispose(): Promise<void>;
+}
+
+/**
+ * The real CompanionService in a temporary HOME and data folder, pointed at a sandbox, with
+ * Chromium as the person's browser: every sign-in it starts is completed on the sandbox's pages.
+ */
+export async function createTestCompanion(
+  sandbox: Sandbox,
+  browser: Browser,
+  account: { email: string; password: string } = DEMO,
+): Promise<TestCompanion> {
+  const home = await mkdtemp(path.join(os.tmpdir(), 'splattr-home-'));
+  const dataDir = path.join(home, 'companion-data');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    SPLATTR_COMPANION_HOME: dataDir,
+    SPLATTR_MCP_URL: sandbox.mcpUrl,
+  };
+  const companion: TestCompanion = {
+    home,
+    dataDir,
+    env,
+    consent: 'allow',
+    service: await createCompanionService({
+      env,
+      launcher: { command: process.execPath, scriptPath: BRIDGE_SCRIPT },
+      openBrowser: async (url) => {
+        void completeSignIn(browser, url, { ...account, consent: companion.consent }).catch(
+          () => undefined,
+        );
+      },
+    }),
+    async configEntry(client) {
+      const text = await readFile(getClient(client).configPath({ env }), 'utf8').catch(() => '');
+      const config = parse(text) as { mcpServers?: Record<string, BridgeEntry> } | undefined;
+      return config?.mcpServers?.splattr;
+    },
+    async dispose() {
+      await companion.service.dispose();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+  return companion;
+}
+
+/**
+ * Starts the bridge exactly as an MCP client does from its config entry: the entry's command,
+ * args and env over the client's default environment, plus the session bus (the keychain), which
+ * a desktop session gives every process.
+ */
+export async function connectThroughEntry(entry: BridgeEntry, home: string): Promise<Client> {
+  const client = new Client({ name: 'claude-desktop-stand-in', version: '1.0.0' });
+  await client.connect(
+    new StdioClientTransport({
+      command: entry.command,
+      args: entry.args,
+      env: {
+        ...getDefaultEnvironment(),
+        HOME: home,
+        ...(process.env.DBUS_SESSION_BUS_ADDRESS
+          ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS }
+          : {}),
+        ...entry.env,
+      },
+      stderr: 'pipe',
+    }),
+  );
+  return client;
+}
