@@ -24,8 +24,8 @@ export interface TestCompanion {
   env: NodeJS.ProcessEnv;
   /** The `splattr` entry in a client's config file as written, or undefined. */
   configEntry(client: ClientId): Promise<BridgeEntry | undefined>;
-  /** Every sign-in page the browser was sent to gets this answer. */
-  consent: 'allow' | 'deny';
+  /** How the person answers every sign-in the app starts; `ignore`: the browser never opens. */
+  consent: 'allow' | 'deny' | 'ignore';
   dispose(): Promise<void>;
 }
 
@@ -56,9 +56,9 @@ export async function createTestCompanion(
       env,
       launcher: { command: process.execPath, scriptPath: BRIDGE_SCRIPT },
       openBrowser: async (url) => {
-        void completeSignIn(browser, url, { ...account, consent: companion.consent }).catch(
-          () => undefined,
-        );
+        const { consent } = companion;
+        if (consent === 'ignore') return;
+        void completeSignIn(browser, url, { ...account, consent }).catch(() => undefined);
       },
     }),
     async configEntry(client) {
