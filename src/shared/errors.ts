@@ -11,13 +11,11 @@ export const ERROR_MESSAGES = {
   sign_in_state_mismatch:
     'The sign-in answer did not match this request, so it was ignored. Please sign in again.',
   sign_in_failed: 'Sign-in did not complete. Please try again.',
-  server_unreachable:
-    'Splattr could not be reached. Check your internet connection and try again.',
+  server_unreachable: 'Splattr could not be reached. Check your internet connection and try again.',
   server_error: 'Splattr had a problem answering. Please try again in a few minutes.',
   server_unsupported:
     'This Splattr server does not support secure sign-in for desktop apps (PKCE S256). Check the server address in Settings.',
-  needs_sign_in:
-    'Splattr needs you to sign in again: open Splattr Companion and click Reconnect.',
+  needs_sign_in: 'Splattr needs you to sign in again: open Splattr Companion and click Reconnect.',
   keychain_unavailable:
     'The system keychain is locked or unavailable. Unlock it (or install a keyring service) and try again.',
   config_invalid:

@@ -47,7 +47,7 @@ describe('the splattr-companion CLI', () => {
     const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
     await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
     const added = await add.done;
-    expect(added.stderr).toBe("");
+    expect(added.stderr).toBe('');
     expect(added.stdout).toContain('Open this link in a browser to sign in to Splattr:');
     expect(added.stdout).toContain('Connected Cursor as demo@splattr.test · Acme.');
     expect(added.code).toBe(0);
