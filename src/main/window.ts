@@ -1,0 +1,25 @@
+import { BrowserWindow, nativeTheme } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { rendererEntryUrl } from './rendererOrigin';
+import { SECURE_WEB_PREFERENCES } from './security';
+import type { createWindowState } from './windowState';
+
+const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+
+export function createMainWindow(state: ReturnType<typeof createWindowState>): BrowserWindow {
+  const window = new BrowserWindow({
+    ...state.restore(),
+    minWidth: 480,
+    minHeight: 400,
+    show: false,
+    title: 'Splattr Companion',
+    // Matches the page's background so the window does not flash white before it paints.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#17171c' : '#f7f7f9',
+    autoHideMenuBar: true,
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload },
+  });
+  state.track(window);
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(rendererEntryUrl());
+  return window;
+}

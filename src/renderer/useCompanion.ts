@@ -1,0 +1,295 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AddResult, CompanionEvent } from '../shared/api';
+import { CLIENT_NAMES, type ClientId, type ClientInfo } from '../shared/clients';
+import type { Connection } from '../shared/connection';
+import { api } from './api';
+import { errorInfo } from './errors';
+
+export type Toast = {
+  id: number;
+  tone: 'success' | 'error';
+  title: string;
+  description?: string;
+};
+
+/** A browser sign-in the app is waiting for: adding a client, or reconnecting a connection. */
+export type SignIn = { client: ClientId; connectionId?: string; url?: string };
+
+export type NextStep = { client: ClientId; kind: Exclude<AddResult['nextStep'], 'none'> };
+
+export function accountLine(connection: Connection): string {
+  const { email, organization } = connection.account;
+  return organization ? `${email} · ${organization}` : email;
+}
+
+function load() {
+  return Promise.all([api().listClients({}), api().listConnections({})]);
+}
+
+/** The page's state and every action it can take, over window.splattr and its events. */
+export function useCompanion() {
+  const [clients, setClients] = useState<ClientInfo[] | null>(null);
+  const [connections, setConnections] = useState<Connection[] | null>(null);
+  const [signIn, setSignIn] = useState<SignIn | null>(null);
+  const [nextStep, setNextStep] = useState<NextStep | null>(null);
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [announcement, setAnnouncement] = useState('');
+  const [conflict, setConflict] = useState<ClientId | null>(null);
+  const [deepLinkClient, setDeepLinkClient] = useState<ClientId | null>(null);
+  const [focusRequest, setFocusRequest] = useState<{ id: string } | null>(null);
+  const nextToastId = useRef(1);
+
+  const toast = useCallback((tone: Toast['tone'], title: string, description?: string) => {
+    const id = nextToastId.current++;
+    setToasts((all) => [...all, { id, tone, title, description }]);
+    if (tone === 'success') setAnnouncement(title);
+  }, []);
+  const dismissToast = useCallback(
+    (id: number) => setToasts((all) => all.filter((t) => t.id !== id)),
+    [],
+  );
+  const showError = useCallback(
+    (error: unknown) => toast('error', 'That didn’t work', errorInfo(error).message),
+    [toast],
+  );
+
+  const apply = useCallback(([clientList, connectionList]: Awaited<ReturnType<typeof load>>) => {
+    setClients(clientList);
+    setConnections(connectionList);
+  }, []);
+  const refresh = useCallback(() => load().then(apply, showError), [apply, showError]);
+
+  useEffect(() => {
+    load().then(apply, showError);
+    return api().onEvent((event: CompanionEvent) => {
+      switch (event.type) {
+        case 'connections-changed':
+          setConnections(event.connections);
+          break;
+        case 'sign-in-pending':
+          setSignIn((current) => ({ ...current, client: event.client, url: event.url }));
+          setAnnouncement('Waiting for you to sign in in your browser…');
+          break;
+        case 'needs-sign-in':
+          setConnections(
+            (all) => all?.map((c) => (c.id === event.connection.id ? event.connection : c)) ?? all,
+          );
+          break;
+        case 'focus-connection':
+          setFocusRequest({ id: event.id });
+          break;
+        case 'deep-link-add':
+          setDeepLinkClient(event.client);
+          break;
+        case 'sign-in-finished':
+          break;
+      }
+    });
+  }, [apply, showError]);
+
+  /** Runs one action, marking it busy so its button cannot be pressed twice. */
+  const run = useCallback(
+    async <T>(key: string, action: () => Promise<T>): Promise<T | undefined> => {
+      setBusy((keys) => new Set(keys).add(key));
+      try {
+        return await action();
+      } finally {
+        setBusy((keys) => {
+          const rest = new Set(keys);
+          rest.delete(key);
+          return rest;
+        });
+      }
+    },
+    [],
+  );
+
+  const signInFlow = useCallback(
+    async <T>(pending: SignIn, action: () => Promise<T>): Promise<T | undefined> => {
+      setSignIn(pending);
+      setNextStep(null);
+      setAnnouncement('Opening Splattr’s sign-in page in your browser…');
+      try {
+        return await run('sign-in', action);
+      } catch (error) {
+        const info = errorInfo(error);
+        if (info.code === 'config_entry_conflict') setConflict(pending.client);
+        // Cancelling was the person's own choice: no need to tell them it happened.
+        else if (info.code !== 'sign_in_aborted') showError(error);
+        else setAnnouncement('Sign-in cancelled.');
+        return undefined;
+      } finally {
+        setSignIn(null);
+      }
+    },
+    [run, showError],
+  );
+
+  const add = useCallback(
+    async (client: ClientId, replace = false) => {
+      setConflict(null);
+      const result = await signInFlow({ client }, () => api().add({ client, replace }));
+      if (!result) return;
+      toast(
+        'success',
+        `Splattr is added to ${CLIENT_NAMES[client]}`,
+        `Signed in as ${accountLine(result.connection)}.`,
+      );
+      if (result.nextStep !== 'none') setNextStep({ client, kind: result.nextStep });
+      await refresh();
+    },
+    [signInFlow, toast, refresh],
+  );
+
+  const reconnect = useCallback(
+    async (connection: Connection) => {
+      const result = await signInFlow(
+        { client: connection.client, connectionId: connection.id },
+        () => api().reconnect({ id: connection.id }),
+      );
+      if (!result) return;
+      toast(
+        'success',
+        `${CLIENT_NAMES[connection.client]} is connected again`,
+        accountLine(result),
+      );
+      await refresh();
+    },
+    [signInFlow, toast, refresh],
+  );
+
+  const guarded = useCallback(
+    async <T>(key: string, action: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await run(key, action);
+      } catch (error) {
+        showError(error);
+        return undefined;
+      }
+    },
+    [run, showError],
+  );
+
+  const test = useCallback(
+    async (connection: Connection) => {
+      const result = await guarded(`test:${connection.id}`, () =>
+        api().test({ id: connection.id }),
+      );
+      if (!result) return;
+      const name = CLIENT_NAMES[connection.client];
+      if (result.ok) {
+        const tools = `${result.toolCount} tool${result.toolCount === 1 ? '' : 's'}`;
+        toast(
+          'success',
+          `${name}’s connection works`,
+          `Splattr answered with ${tools} in ${Math.round(result.milliseconds)} ms.`,
+        );
+      } else {
+        toast('error', `${name}’s connection does not work`, result.error);
+      }
+    },
+    [guarded, toast],
+  );
+
+  const repair = useCallback(
+    async (connection: Connection) => {
+      const name = CLIENT_NAMES[connection.client];
+      const result = await guarded(`repair:${connection.id}`, () =>
+        api().repair({ id: connection.id }),
+      );
+      if (!result) return;
+      toast('success', `Splattr is back in ${name}’s config`);
+      await refresh();
+    },
+    [guarded, toast, refresh],
+  );
+
+  const remove = useCallback(
+    async (connection: Connection) => {
+      const done = await guarded(`remove:${connection.id}`, async () => {
+        await api().remove({ id: connection.id });
+        return true;
+      });
+      if (!done) return;
+      setNextStep((step) => (step?.client === connection.client ? null : step));
+      toast('success', `Splattr is removed from ${CLIENT_NAMES[connection.client]}`);
+      await refresh();
+    },
+    [guarded, toast, refresh],
+  );
+
+  const restartClient = useCallback(
+    async (client: ClientId) => {
+      const done = await guarded(`restart:${client}`, async () => {
+        await api().restartClient({ client });
+        return true;
+      });
+      if (!done) return;
+      setNextStep(null);
+      toast('success', `${CLIENT_NAMES[client]} is restarting`, 'Splattr will be in its tools.');
+    },
+    [guarded, toast],
+  );
+
+  const cancelSignIn = useCallback(
+    () => guarded('cancel', () => api().cancelSignIn({})),
+    [guarded],
+  );
+  const openSignInLink = useCallback(
+    () => guarded('open-link', () => api().openSignInLink({})),
+    [guarded],
+  );
+
+  const copySignInLink = useCallback(async () => {
+    if (!signIn?.url) return;
+    try {
+      await navigator.clipboard.writeText(signIn.url);
+      toast('success', 'Sign-in link copied', 'Paste it into your browser’s address bar.');
+    } catch {
+      toast('error', 'The link could not be copied', 'Use “Open browser again” instead.');
+    }
+  }, [signIn, toast]);
+
+  const focusHandled = useCallback(() => setFocusRequest(null), []);
+
+  const byClient = useMemo(() => {
+    const map = new Map<ClientId, Connection>();
+    for (const connection of connections ?? []) map.set(connection.client, connection);
+    return map;
+  }, [connections]);
+
+  return {
+    clients,
+    connections,
+    byClient,
+    signIn,
+    nextStep,
+    busy,
+    toasts,
+    announcement,
+    conflict,
+    deepLinkClient,
+    focusRequest,
+    actions: {
+      add,
+      reconnect,
+      test,
+      repair,
+      remove,
+      restartClient,
+      cancelSignIn,
+      openSignInLink,
+      copySignInLink,
+      dismissToast,
+      toastSaved: () => toast('success', 'Settings saved'),
+      dismissNextStep: () => setNextStep(null),
+      dismissConflict: () => setConflict(null),
+      dismissDeepLink: () => setDeepLinkClient(null),
+      focusHandled,
+      showError,
+    },
+  };
+}
+
+export type Companion = ReturnType<typeof useCompanion>;
