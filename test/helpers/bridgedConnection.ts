@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { getClient, type BridgeEntry } from '../../src/core/clients';
+import { openRegistry } from '../../src/core/registry/registry';
+import { openStatusFiles, type ConnectionStatusFile } from '../../src/core/registry/statusFiles';
+import { createCompanionService, type CompanionService } from '../../src/core/service';
+import type { Sandbox } from '../../src/sandbox';
+import { BRIDGE_SCRIPT, connectThroughEntry } from './companion';
+import { createConnectionFixture, type ConnectionFixture } from './connectionFixture';
+
+export interface BridgedConnection {
+  home: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  fixture: ConnectionFixture;
+  /** The real service over this HOME (its list is what the app and `list` show). */
+  service: CompanionService;
+  /** The `splattr` entry the service wrote into Cursor's config. */
+  entry: BridgeEntry;
+  /** Launches one more bridge exactly as Cursor would from the entry, plus `bridgeEnv`. */
+  startBridge(): Promise<Client>;
+  /** What the bridges last reported in the connection's status file. */
+  status(): Promise<ConnectionStatusFile | undefined>;
+  /** Closes every bridge started here, the service, the keychain entry and the HOME. */
+  dispose(): Promise<void>;
+}
+
+export interface BridgedConnectionOptions {
+  /** Extra environment for every bridge (e.g. SPLATTR_BRIDGE_REQUEST_TIMEOUT_MS). */
+  bridgeEnv?: Record<string, string>;
+  /** The MCP URL the record (and so the bridge) uses; default the sandbox's. */
+  serverUrl?: string;
+}
+
+/**
+ * A connection as a finished add leaves it, without the browser: a real grant in the keychain,
+ * its registry record, and Cursor's config entry written by the real service (through Repair),
+ * all in a temporary HOME. Bridges are launched from that entry as separate processes.
+ */
+export async function createBridgedConnection(
+  sandbox: Sandbox,
+  options: BridgedConnectionOptions = {},
+): Promise<BridgedConnection> {
+  const home = await mkdtemp(path.join(os.tmpdir(), 'splattr-rel-'));
+  const dataDir = path.join(home, 'companion-data');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    SPLATTR_COMPANION_HOME: dataDir,
+    SPLATTR_MCP_URL: sandbox.mcpUrl,
+  };
+  const fixture = await createConnectionFixture(sandbox, { dataDir });
+  if (options.serverUrl) {
+    openRegistry({ dataDir }).update(fixture.id, { serverUrl: options.serverUrl });
+  }
+  const service = await createCompanionService({
+    env,
+    launcher: { command: process.execPath, scriptPath: BRIDGE_SCRIPT },
+    openBrowser: async () => {
+      throw new Error('These tests never sign in through a browser.');
+    },
+  });
+  await service.repair({ id: fixture.id });
+  const written = await getClient('cursor').readEntry({ env });
+  if (written.kind !== 'ours') throw new Error('The service did not write our Cursor entry.');
+  const entry: BridgeEntry = {
+    ...written.entry,
+    env: { ...written.entry.env, ...options.bridgeEnv },
+  };
+  const statusFiles = openStatusFiles(dataDir);
+  const bridges: Client[] = [];
+
+  return {
+    home,
+    dataDir,
+    env,
+    fixture,
+    service,
+    entry,
+    async startBridge() {
+      const client = await connectThroughEntry(entry, home);
+      bridges.push(client);
+      return client;
+    },
+    status: () => statusFiles.read(fixture.id),
+    async dispose() {
+      await Promise.all(bridges.map((client) => client.close().catch(() => undefined)));
+      await service.dispose();
+      await fixture.dispose();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
