@@ -1,0 +1,129 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { residentMiB } from './machine';
+import type { Connection, Subject, SubjectName } from './subjects';
+
+export const PLAN = {
+  startupSamples: 10,
+  warmupCalls: 100,
+  /** Calls are measured in rounds that visit the subjects in turn, so a burst of load from
+   * elsewhere on the (shared) machine falls on all of them alike. */
+  rounds: 10,
+  callsPerRound: 100,
+  largeBytes: 1024 * 1024,
+  largeSamples: 7,
+  callTimeoutMs: 30_000,
+} as const;
+
+export interface SubjectFigures {
+  readyMs: number[];
+  /** Resident memory of the process right after each startup sample's initialize result. */
+  readyRssMiB: number[];
+  callMs: number[];
+  largeMs: number[];
+  /** After the warm-up, the measured calls and the 1 MiB results, in the same process. */
+  afterLoadRssMiB?: number;
+}
+
+type Figures = Record<SubjectName, SubjectFigures>;
+
+/** Startup samples, then call latency, 1 MiB results and memory for each subject, interleaved. */
+export async function measureSubjects(
+  subjects: readonly Subject[],
+  progress: (line: string) => void,
+  track: (connection: Connection) => () => void,
+): Promise<Figures> {
+  const figures = Object.fromEntries(
+    subjects.map((s) => [s.name, { readyMs: [], readyRssMiB: [], callMs: [], largeMs: [] }]),
+  ) as unknown as Figures;
+
+  progress(`startup: ${PLAN.startupSamples} samples each`);
+  for (let i = 0; i < PLAN.startupSamples; i++) {
+    for (const subject of rotate(subjects, i)) {
+      const connection = await subject.connect();
+      const untrack = track(connection);
+      figures[subject.name].readyMs.push(connection.readyMs);
+      if (connection.pid) figures[subject.name].readyRssMiB.push(residentMiB(connection.pid));
+      await connection.close();
+      untrack();
+    }
+  }
+
+  const connections = new Map<SubjectName, Connection>();
+  const untrackAll: Array<() => void> = [];
+  try {
+    for (const subject of subjects) {
+      const connection = await subject.connect();
+      untrackAll.push(track(connection));
+      connections.set(subject.name, connection);
+      for (let i = 0; i < PLAN.warmupCalls; i++) await whoami(connection);
+    }
+
+    progress(`tools/call: ${PLAN.rounds} rounds of ${PLAN.callsPerRound} calls each`);
+    for (let round = 0; round < PLAN.rounds; round++) {
+      for (const subject of rotate(subjects, round)) {
+        const connection = connections.get(subject.name)!;
+        const samples = figures[subject.name].callMs;
+        for (let i = 0; i < PLAN.callsPerRound; i++) samples.push(await timed(whoami, connection));
+      }
+    }
+
+    progress(`1 MiB result: ${PLAN.largeSamples} samples each`);
+    for (let i = 0; i < PLAN.largeSamples; i++) {
+      for (const subject of rotate(subjects, i)) {
+        const connection = connections.get(subject.name)!;
+        figures[subject.name].largeMs.push(await timed(large, connection));
+      }
+    }
+
+    for (const [name, connection] of connections) {
+      if (connection.pid) figures[name].afterLoadRssMiB = residentMiB(connection.pid);
+    }
+  } finally {
+    await Promise.all([...connections.values()].map((c) => c.close().catch(() => undefined)));
+    untrackAll.forEach((untrack) => untrack());
+  }
+  return figures;
+}
+
+async function timed(
+  call: (connection: Connection) => Promise<unknown>,
+  connection: Connection,
+): Promise<number> {
+  const started = performance.now();
+  await call(connection);
+  return performance.now() - started;
+}
+
+export async function whoami(connection: Connection): Promise<string> {
+  return textOf(connection, await callTool(connection.client, 'whoami', {}));
+}
+
+async function large(connection: Connection): Promise<void> {
+  const text = textOf(
+    connection,
+    await callTool(connection.client, 'test_large', { bytes: PLAN.largeBytes }),
+  );
+  if (text.length !== PLAN.largeBytes) {
+    throw new Error(`test_large returned ${text.length} bytes instead of ${PLAN.largeBytes}.`);
+  }
+}
+
+function callTool(client: Client, name: string, args: Record<string, unknown>) {
+  return client.callTool({ name, arguments: args }, undefined, { timeout: PLAN.callTimeoutMs });
+}
+
+/** A failed call must stop the bench: a fast error is not a fast call. */
+function textOf(connection: Connection, result: Awaited<ReturnType<Client['callTool']>>): string {
+  const [first] = (result.content ?? []) as Array<{ type: string; text?: string }>;
+  if (result.isError || first?.type !== 'text' || first.text === undefined) {
+    throw new Error(
+      `A tool call failed: ${JSON.stringify(result).slice(0, 300)} ${connection.stderrTail()}`,
+    );
+  }
+  return first.text;
+}
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}

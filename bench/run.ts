@@ -1,0 +1,132 @@
+// `npm run bench`: the bridge against a direct Streamable HTTP client and mcp-remote, in one run
+// against one sandbox, plus a browser sign-in and refresh contention. Writes
+// bench/results/<date>.json and .md, bench/results/latest.md, and the README's bench section.
+import { spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { redact } from '../src/core/log';
+import { BRIDGE_SCRIPT } from '../test/helpers/companion';
+import { addBenchConnection } from './benchConnection';
+import { measureContention, type ContentionFigures } from './contention';
+import { machineInfo } from './machine';
+import { measureSubjects, PLAN } from './measure';
+import { checkTargets, markdown, type BenchResults } from './report';
+import { updateReadme } from './readmeSection';
+import { startSandboxProcess } from './sandboxProcess';
+import { measureSignIn } from './signIn';
+import { measureStartupBreakdown } from './startupBreakdown';
+import { bridgeSubject, directSubject, mcpRemoteSubject, type Connection } from './subjects';
+
+const RESULTS = path.resolve('bench/results');
+const SIGN_IN_SAMPLES = 5;
+const CONTENTION = [10, 20];
+const DEADLINE_MS = 8 * 60_000;
+
+const cleanups: Array<() => Promise<unknown>> = [];
+const open = new Set<Connection>();
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** Undoes everything in reverse order; each step on its own, so one failure skips nothing. */
+async function cleanUp(): Promise<void> {
+  await Promise.all([...open].map((c) => c.close().catch(() => undefined)));
+  open.clear();
+  while (cleanups.length) {
+    await cleanups.pop()!().catch((error: unknown) =>
+      progress(`cleanup step failed: ${redact(String(error))}`),
+    );
+  }
+}
+
+function track(connection: Connection): () => void {
+  open.add(connection);
+  return () => open.delete(connection);
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  progress('building the bridge bundle');
+  const build = spawnSync(process.execPath, ['scripts/build-bridge.mjs'], {
+    stdio: 'inherit',
+    timeout: 120_000,
+  });
+  if (build.status !== 0) throw new Error('The bridge bundle did not build.');
+  const machine = machineInfo();
+
+  progress('starting the sandbox');
+  const sandbox = await startSandboxProcess();
+  cleanups.push(() => sandbox.close());
+
+  progress(`sign-in in Chromium: ${SIGN_IN_SAMPLES} samples`);
+  const { browser, figures: signIn } = await measureSignIn(sandbox.asSandbox, SIGN_IN_SAMPLES);
+  cleanups.push(() => browser.close());
+  progress('adding Splattr to Cursor in a temporary HOME');
+  const connection = await addBenchConnection(sandbox.asSandbox, browser);
+  cleanups.push(() => connection.dispose());
+  // Chromium would only compete for the two cores from here on.
+  await browser.close();
+
+  const token = await connection.accessToken();
+  const mcpRemote = await mcpRemoteSubject(sandbox.mcpUrl, token);
+  cleanups.push(() => mcpRemote.dispose());
+  const bridge = bridgeSubject(connection.entry, connection.home);
+  const subjects = await measureSubjects(
+    [directSubject(sandbox.mcpUrl, token), bridge, mcpRemote],
+    progress,
+    track,
+  );
+
+  progress('startup split: node alone and the bundle alone');
+  const startupBreakdown = await measureStartupBreakdown(BRIDGE_SCRIPT, PLAN.startupSamples);
+
+  const contention: ContentionFigures[] = [];
+  for (const bridges of CONTENTION) {
+    progress(`refresh contention: ${bridges} bridges`);
+    contention.push(
+      await measureContention(bridges, bridge, connection.expireTokens, sandbox.controls, track),
+    );
+  }
+
+  const results: BenchResults = {
+    date: startedAt.toISOString().slice(0, 10),
+    startedAt: startedAt.toISOString(),
+    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    machine,
+    plan: { ...PLAN, signInSamples: SIGN_IN_SAMPLES },
+    subjects,
+    startupBreakdown,
+    signIn: { ...signIn, addToCursorMs: connection.addMs },
+    contention,
+  };
+  const targets = checkTargets(results);
+  const table = markdown(results, targets);
+  await mkdir(RESULTS, { recursive: true });
+  await writeFile(
+    path.join(RESULTS, `${results.date}.json`),
+    `${JSON.stringify({ ...results, targets }, null, 2)}\n`,
+  );
+  await writeFile(path.join(RESULTS, `${results.date}.md`), table);
+  await writeFile(path.join(RESULTS, 'latest.md'), table);
+  await updateReadme(path.resolve('README.md'), table);
+  process.stdout.write(`\n${table}\n`);
+  progress(`results in ${path.relative(process.cwd(), RESULTS)}/${results.date}.{json,md}`);
+}
+
+const deadline = setTimeout(() => {
+  progress(`stopped: the bench took longer than ${DEADLINE_MS / 60_000} minutes`);
+  void cleanUp().finally(() => process.exit(1));
+}, DEADLINE_MS);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
+
+try {
+  await main();
+} catch (error) {
+  process.exitCode = 1;
+  progress(
+    `failed: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
+  );
+} finally {
+  await cleanUp();
+  clearTimeout(deadline);
+}
