@@ -1,0 +1,73 @@
+import type { Readable, Writable } from 'node:stream';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { CompanionError } from '../../shared/errors';
+import { createTokenManager } from '../credentials/tokenManager';
+import { createLogger } from '../log';
+import { openRegistry } from '../registry/registry';
+import { ConnectionIdSchema } from '../registry/schema';
+import { openStatusFiles } from '../registry/statusFiles';
+import { createBearerFetch } from './bearerFetch';
+import { Relay } from './relay';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+export interface RunBridgeOptions {
+  connectionId: string;
+  dataDir: string;
+  requestTimeoutMs?: number;
+  stdin?: Readable;
+  stdout?: Writable;
+}
+
+export interface RunningBridge {
+  /** Ends the upstream session (best effort) and stops relaying. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts relaying between stdio and the connection's Splattr endpoint. Throws a CompanionError
+ * when the connection is unknown; everything after that (sign-in needed, Splattr down) is
+ * answered on the wire instead, so the AI client keeps its server and recovers without a restart.
+ */
+export async function runBridge(options: RunBridgeOptions): Promise<RunningBridge> {
+  const parsedId = ConnectionIdSchema.safeParse(options.connectionId);
+  if (!parsedId.success) {
+    throw new CompanionError('invalid_input', 'The connection id after --connection is not valid.');
+  }
+  const id = parsedId.data;
+  const log = createLogger(options.dataDir, 'bridge');
+  const registry = openRegistry({ dataDir: options.dataDir });
+  const record = registry.get(id);
+  if (!record) throw new CompanionError('connection_not_found');
+
+  const statusFiles = openStatusFiles(options.dataDir);
+  const tokens = createTokenManager({
+    dataDir: options.dataDir,
+    registry,
+    statusFiles,
+    logger: log,
+  });
+  const bearer = createBearerFetch({
+    getAccessToken: () => tokens.getAccessToken(id),
+    refreshAfterRejection: (rejected) => tokens.refreshAfterRejection(id, rejected),
+  });
+  const serverUrl = new URL(record.serverUrl);
+  const logFields = { connection: id };
+  const relay = new Relay({
+    downstream: new StdioServerTransport(options.stdin, options.stdout),
+    openUpstream: () => new StreamableHTTPClientTransport(serverUrl, { fetch: bearer.fetch }),
+    refreshAfterToolAuthError: () => bearer.refreshLastToken(),
+    client: record.client,
+    status: { update: (patch) => statusFiles.update(id, patch).then(() => undefined) },
+    log: {
+      info: (message, fields) => log.info(message, { ...logFields, ...fields }),
+      warn: (message, fields) => log.warn(message, { ...logFields, ...fields }),
+      error: (message, fields) => log.error(message, { ...logFields, ...fields }),
+    },
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
+  await relay.start();
+  log.info('bridge started', { ...logFields, pid: process.pid });
+  return { close: () => relay.close() };
+}

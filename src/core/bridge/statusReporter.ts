@@ -1,0 +1,62 @@
+import type { BridgeLog, BridgeStatusPatch, BridgeStatusSink } from './types';
+
+/**
+ * Keeps the status file in step with the bridge without a file write on every call: a change of
+ * health (needs sign-in, error, recovered) is written at once; "last used" alone at most once per
+ * interval. Writes are chained so they land in order, and never block the relay.
+ */
+export class StatusReporter {
+  private needsSignIn = false;
+  private lastError: string | undefined;
+  private lastWrite = -Infinity;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly sink: BridgeStatusSink,
+    private readonly log: BridgeLog,
+    private readonly intervalMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  used(): void {
+    if (this.now() - this.lastWrite >= this.intervalMs) this.write({});
+  }
+
+  healthy(): void {
+    if (this.needsSignIn || this.lastError !== undefined) {
+      this.needsSignIn = false;
+      this.lastError = undefined;
+      this.write({ needsSignIn: false, lastError: undefined });
+    }
+  }
+
+  signInNeeded(sentence: string): void {
+    if (!this.needsSignIn || this.lastError !== sentence) {
+      this.needsSignIn = true;
+      this.lastError = sentence;
+      this.write({ needsSignIn: true, lastError: sentence });
+    }
+  }
+
+  failed(sentence: string): void {
+    if (this.lastError !== sentence) {
+      this.lastError = sentence;
+      this.write({ lastError: sentence });
+    }
+  }
+
+  /** Resolves once every write asked for so far has landed (or failed and been logged). */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  private write(patch: BridgeStatusPatch): void {
+    this.lastWrite = this.now();
+    const full = { ...patch, lastUsedAt: new Date(this.lastWrite).toISOString() };
+    this.chain = this.chain
+      .then(() => this.sink.update(full))
+      .catch((error: unknown) =>
+        this.log.warn('status file not written', { error: String(error) }),
+      );
+  }
+}

@@ -1,0 +1,39 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+
+/** The bridge's view of its connection's tokens (TokenManager in production, fakes in tests). */
+export interface BridgeAuth {
+  /** A usable access token; throws CompanionError('needs_sign_in') when the grant is gone. */
+  getAccessToken(): Promise<string>;
+  /** Called once after Splattr rejected `rejected`; returns the token to retry with. */
+  refreshAfterRejection(rejected: string): Promise<string>;
+}
+
+/**
+ * What the bridge tells the app about its health, through its status file. As in the status
+ * files, a key present with the value undefined clears it.
+ */
+export interface BridgeStatusPatch {
+  lastUsedAt?: string;
+  /** A sentence a person can act on. */
+  lastError?: string | undefined;
+  needsSignIn?: boolean;
+}
+
+export interface BridgeStatusSink {
+  update(patch: BridgeStatusPatch): Promise<void>;
+}
+
+/** Diagnostics only, never stdout (which carries JSON-RPC) and never a secret or a message body. */
+export interface BridgeLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A session toward Splattr: the SDK's StreamableHTTPClientTransport, or a fake in tests. */
+export interface UpstreamTransport extends Transport {
+  terminateSession(): Promise<void>;
+}
+
+export type { JSONRPCMessage, Transport };
