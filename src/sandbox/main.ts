@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { DEMO_ACCOUNTS, startSandbox } from './index';
 
 const USAGE =
   'Usage: npm run sandbox -- [--port N] [--access-token-ttl SECONDS] [--tool-auth-errors] [--test-tools]';
@@ -43,6 +42,8 @@ if (values.help) {
 const port = positiveInteger(values.port, '--port', 0);
 if (port > 65535) fail(`--port must be at most 65535, not ${port}.`);
 
+// Loaded after the arguments are checked, so a usage error answers at once.
+const { DEMO_ACCOUNTS, startSandbox } = await import('./index');
 const sandbox = await startSandbox({
   port,
   accessTokenTtl: positiveInteger(values['access-token-ttl'], '--access-token-ttl', 1),

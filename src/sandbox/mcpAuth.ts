@@ -44,7 +44,9 @@ export function bearerAuth(options: {
     const header = req.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!header) {
-      challenge(res, `Bearer resource_metadata="${resourceMetadataUrl}"`);
+      challenge(res, `Bearer resource_metadata="${resourceMetadataUrl}"`, {
+        error_description: 'Sign in to use Splattr.',
+      });
       return;
     }
     const auth = match?.[1] ? await verify(match[1]) : undefined;
@@ -59,14 +61,14 @@ export function bearerAuth(options: {
     }
     challenge(
       res,
-      `Bearer error="invalid_token", error_description="The access token is invalid, expired or revoked", resource_metadata="${resourceMetadataUrl}"`,
+      `Bearer error="invalid_token", error_description="${INVALID}", resource_metadata="${resourceMetadataUrl}"`,
+      { error: 'invalid_token', error_description: INVALID },
     );
   };
 }
 
-function challenge(res: Response, header: string): void {
-  res
-    .status(401)
-    .set('WWW-Authenticate', header)
-    .json({ error: 'invalid_token', error_description: 'Sign in to use Splattr.' });
+const INVALID = 'The access token is invalid, expired or revoked';
+
+function challenge(res: Response, header: string, body: Record<string, string>): void {
+  res.status(401).set('WWW-Authenticate', header).json(body);
 }

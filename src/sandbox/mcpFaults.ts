@@ -18,13 +18,10 @@ export class McpFaults {
     if (--fault.times <= 0) this.fault = null;
     switch (fault.mode) {
       case 'status503':
-        res
-          .status(503)
-          .set('Retry-After', '1')
-          .json({
-            error: 'temporarily_unavailable',
-            error_description: 'The sandbox was told to fail.',
-          });
+        res.status(503).set('Retry-After', '1').json({
+          error: 'temporarily_unavailable',
+          error_description: 'The sandbox was told to fail.',
+        });
         return;
       case 'reset':
         req.socket.destroy();

@@ -51,7 +51,8 @@ export function registerTestTools(
   server.registerTool(
     'test_wait',
     {
-      description: 'Waits `ms` milliseconds, or until the call is cancelled.',
+      description:
+        'Waits `ms` milliseconds, or until the call is cancelled; reports progress 0 when it starts.',
       inputSchema: {
         ms: z
           .number()
@@ -62,6 +63,14 @@ export function registerTestTools(
     },
     async ({ ms }, extra) => {
       callerOf(accounts, extra.authInfo);
+      const progressToken = extra._meta?.progressToken;
+      // Tells a caller that wants to cancel that the wait has really begun.
+      if (progressToken !== undefined) {
+        await extra.sendNotification({
+          method: 'notifications/progress',
+          params: { progressToken, progress: 0, total: ms, message: 'waiting' },
+        });
+      }
       const cancelled = await new Promise<boolean>((resolve) => {
         if (extra.signal.aborted) return resolve(true);
         const timer = setTimeout(() => resolve(false), ms);

@@ -52,27 +52,25 @@ export type RemoteControls = {
 
 /** The sandbox controls over HTTP, for a sandbox running as its own process (`npm run sandbox`). */
 export function remoteControls(origin: string, controlToken: string): RemoteControls {
-  const call =
-    <K extends keyof SandboxControls>(name: K) =>
-    async (body?: unknown): Promise<never> => {
-      const response = await fetch(new URL(`/__sandbox/${name}`, origin), {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${controlToken}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body === undefined ? {} : body),
-      });
-      const answer = (await response.json()) as { result?: unknown; error?: string };
-      if (!response.ok) throw new Error(`Sandbox control ${name} failed: ${answer.error}`);
-      return answer.result as never;
-    };
+  const call = async (name: keyof SandboxControls, body?: unknown): Promise<never> => {
+    const response = await fetch(new URL(`/__sandbox/${name}`, origin), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${controlToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body === undefined ? {} : body),
+    });
+    const answer = (await response.json()) as { result?: unknown; error?: string };
+    if (!response.ok) throw new Error(`Sandbox control ${name} failed: ${answer.error}`);
+    return answer.result as never;
+  };
   return {
-    revokeAccount: call('revokeAccount'),
-    deleteClient: call('deleteClient'),
-    tokenRequests: call('tokenRequests'),
-    resetTokenRequests: call('resetTokenRequests'),
-    listGrants: call('listGrants'),
-    issueTokens: call('issueTokens'),
-    failTokenEndpoint: call('failTokenEndpoint'),
-    mcpFaults: call('mcpFaults'),
-    cancelledRequests: call('cancelledRequests'),
+    revokeAccount: (email) => call('revokeAccount', { email }),
+    deleteClient: (clientId) => call('deleteClient', { clientId }),
+    tokenRequests: () => call('tokenRequests'),
+    resetTokenRequests: () => call('resetTokenRequests'),
+    listGrants: (email) => call('listGrants', { email }),
+    issueTokens: (input) => call('issueTokens', input),
+    failTokenEndpoint: (input) => call('failTokenEndpoint', input),
+    mcpFaults: (input) => call('mcpFaults', input),
+    cancelledRequests: () => call('cancelledRequests'),
   };
 }
