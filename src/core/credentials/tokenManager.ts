@@ -23,7 +23,10 @@ export interface TokenManagerOptions {
   registry?: Pick<Registry, 'get'>;
   statusFiles?: StatusFiles;
   fetch?: FetchLike;
-  /** Tokens expiring within this are refreshed first. */
+  /**
+   * Tokens expiring within this are refreshed first; within less for tokens that live less than
+   * four times as long (see `marginFor`).
+   */
   refreshMarginMs?: number;
   /** For transient failures (network, 5xx, temporarily_unavailable): about 4 s in all by default. */
   retry?: Partial<RetryPolicy>;
@@ -162,7 +165,16 @@ export function createTokenManager(options: TokenManagerOptions = {}): TokenMana
     return tokens;
   }
 
-  const fresh = (tokens: TokenSet) => tokens.expiresAt - now() > margin;
+  /**
+   * A fixed margin longer than the tokens' lifetime would refresh on every call (a server
+   * issuing 5-second tokens would see one refresh per request), so it is capped at a quarter of
+   * the lifetime when the tokens say when they were obtained.
+   */
+  const marginFor = (tokens: TokenSet) =>
+    tokens.obtainedAt === undefined
+      ? margin
+      : Math.min(margin, (tokens.expiresAt - tokens.obtainedAt) / 4);
+  const fresh = (tokens: TokenSet) => tokens.expiresAt - now() > marginFor(tokens);
 
   return {
     async getAccessToken(id) {

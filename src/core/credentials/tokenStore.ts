@@ -15,6 +15,7 @@ const TokenSetSchema = z.object({
   accessToken: z.string().min(1),
   refreshToken: z.string().min(1).optional(),
   expiresAt: z.number().finite(),
+  obtainedAt: z.number().finite().optional(),
   scope: z.string().optional(),
 });
 

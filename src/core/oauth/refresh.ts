@@ -61,6 +61,7 @@ export function toTokenSet(tokens: OAuthTokens, receivedAt: number): TokenSet {
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
     expiresAt: receivedAt + (tokens.expires_in ?? DEFAULT_LIFETIME_S) * 1000,
+    obtainedAt: receivedAt,
     scope: tokens.scope,
   };
 }

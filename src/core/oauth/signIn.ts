@@ -199,10 +199,12 @@ async function exchangeCode(
 const UNKNOWN_LIFETIME_SECONDS = 3600;
 
 function toTokenSet(tokens: OAuthTokens, requestedScope: string): TokenSet {
+  const receivedAt = Date.now();
   return {
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
-    expiresAt: Date.now() + (tokens.expires_in ?? UNKNOWN_LIFETIME_SECONDS) * 1000,
+    expiresAt: receivedAt + (tokens.expires_in ?? UNKNOWN_LIFETIME_SECONDS) * 1000,
+    obtainedAt: receivedAt,
     scope: tokens.scope ?? requestedScope,
   };
 }

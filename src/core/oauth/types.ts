@@ -32,6 +32,8 @@ export interface TokenSet {
   accessToken: string;
   refreshToken?: string;
   expiresAt: number;
+  /** When the tokens were received (epoch ms): with `expiresAt`, their lifetime. */
+  obtainedAt?: number;
   scope?: string;
 }
 

@@ -68,6 +68,7 @@ describe('refreshTokens', () => {
         accessToken: 'new-access',
         refreshToken: 'new-refresh',
         expiresAt: 1_000 + 600_000,
+        obtainedAt: 1_000,
         scope: 'openid email profile',
       },
     });
