@@ -1,0 +1,104 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenStore } from '../../src/core/credentials/tokenStore';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { completeSignIn, launchBrowser } from '../helpers/browser';
+import { runCli } from '../helpers/cli';
+import { DEMO } from '../helpers/companion';
+import { expectConsistent, snapshot } from '../helpers/consistency';
+import { expectNoSecretsUnder } from '../helpers/noSecrets';
+
+/** Where add can be cut short, in order, and what each step had done when the power went. */
+const ADD_STEPS = [
+  { failpoint: 'add:after-record', tokens: false, entry: false },
+  { failpoint: 'add:after-tokens', tokens: true, entry: false },
+  { failpoint: 'add:after-config', tokens: true, entry: true },
+] as const;
+
+describe('kill -9 during `splattr-companion add`, then the next start', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  const seen = new Set<string>();
+  const secrets: string[] = [];
+  const keychain = createTokenStore();
+
+  beforeAll(async () => {
+    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+    home = await mkdtemp(path.join(os.tmpdir(), 'splattr-crash-add-'));
+    env = {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      SPLATTR_COMPANION_HOME: path.join(home, 'data'),
+      SPLATTR_MCP_URL: sandbox.mcpUrl,
+    };
+  });
+  afterAll(async () => {
+    for (const id of seen) await keychain.delete(id).catch(() => undefined);
+    await Promise.all([browser?.close(), sandbox?.close()]);
+    await rm(home, { recursive: true, force: true });
+  });
+
+  /** `add cursor --no-open`, with the printed link completed in Chromium as a person would. */
+  async function addThroughCli(extraEnv: Record<string, string> = {}) {
+    const add = runCli(['add', 'cursor', '--no-open'], { ...env, ...extraEnv });
+    const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
+    await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
+    return add.done;
+  }
+
+  async function rememberSecrets(id: string): Promise<void> {
+    const tokens = await keychain.get(id);
+    if (tokens) secrets.push(tokens.accessToken, tokens.refreshToken ?? '');
+  }
+
+  it.each(ADD_STEPS)(
+    'killed at $failpoint: the next start rolls the add back completely',
+    async ({ failpoint, tokens, entry }) => {
+      const killed = await addThroughCli({ SPLATTR_FAILPOINT: failpoint });
+      expect(killed.signal).toBe('SIGKILL');
+      expect(killed.stdout).not.toContain('Connected');
+
+      // What the kill left: a record still marked as being added, and the steps before it.
+      const left = await snapshot(env, seen);
+      expect(left.records.map((r) => r.state)).toEqual(['adding']);
+      const record = left.records[0]!;
+      seen.add(record.id);
+      await rememberSecrets(record.id);
+      expect(left.withTokens).toEqual(tokens ? [record.id] : []);
+      expect(left.entries.cursor).toBe(entry ? record.id : undefined);
+
+      // The next start (any command) finishes the job: here, `list`.
+      const listed = await runCli(['list', '--json'], env).done;
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout)).toEqual([]);
+      expect(await expectConsistent(env, seen)).toEqual([]);
+      if (tokens) {
+        // The tokens reached the keychain, so the rollback could also end the grant at Splattr.
+        const grants = await sandbox.controls.listGrants(DEMO.email);
+        expect(grants.map((g) => g.clientId)).not.toContain(record.registration.clientId);
+      }
+    },
+  );
+
+  it('after all that, adding again works and the connection answers', async () => {
+    const added = await addThroughCli();
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain(`Connected Cursor as ${DEMO.email} · Acme.`);
+    expect(added.code).toBe(0);
+
+    const [id] = await expectConsistent(env, seen);
+    expect(id).toBeDefined();
+    seen.add(id!);
+    await rememberSecrets(id!);
+    const tested = await runCli(['test', id!], env).done;
+    expect(tested.stdout).toMatch(/Splattr answered with \d+ tools/);
+    expect(tested.code).toBe(0);
+    await expectNoSecretsUnder([home], secrets);
+  });
+});
