@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { AccountStore } from './accounts';
+import { logActivity } from './activityLog';
 import { createAuthServer } from './authServer';
 import { BrowserSessions } from './browserSessions';
 import { controlRoutes } from './controlRoutes';
@@ -66,7 +67,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const tokenEndpoint = new TokenEndpointMonitor();
   provider.use(tokenEndpoint.middleware);
-  provider.on('server_error', (_ctx, error) => log(`authorization server error: ${error.message}`));
+  logActivity(provider, log);
 
   const grants = new GrantDirectory(store);
   const sessions = new BrowserSessions();

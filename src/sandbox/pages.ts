@@ -41,6 +41,7 @@ main { max-width: 28rem; margin: 4rem auto; padding: 2rem; background: var(--car
 main.wide { max-width: 44rem; }
 .brand { font-weight: 700; color: var(--accent); letter-spacing: .02em; margin: 0 0 1rem; }
 h1 { font-size: 1.4rem; margin: 0 0 1rem; }
+h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
 p { margin: 0 0 1rem; }
 .muted { color: var(--muted); font-size: .9rem; }
 label { display: block; font-weight: 600; margin: 0 0 .25rem; }
@@ -55,6 +56,7 @@ ul.scopes { padding-left: 1.2rem; margin: 0 0 1rem; }
 table { width: 100%; border-collapse: collapse; margin: 0 0 1rem; }
 th, td { text-align: left; padding: .6rem .4rem; border-bottom: 1px solid var(--border); vertical-align: middle; }
 td.action { text-align: right; }
+td time { white-space: nowrap; }
 form.inline { display: inline; }
 `;
 
@@ -219,8 +221,14 @@ export function messagePage(title: string, message: string): string {
   );
 }
 
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
+
 function formatDate(iso: string): string {
-  return new Date(iso).toUTCString();
+  return `${DATE_FORMAT.format(new Date(iso))} UTC`;
 }
 
 export function homePage(mcpUrl: string): string {

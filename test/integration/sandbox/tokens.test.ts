@@ -114,7 +114,27 @@ describe('tokens at the sandbox token endpoint', () => {
     expect(right.status).toBe(200);
     expect(right.body).toMatchObject({ token_type: 'Bearer', scope: 'openid email profile' });
     expect(typeof right.body.refresh_token).toBe('string');
-    expect(typeof right.body.id_token).toBe('string');
+    // The access token belongs to the MCP resource, so the account comes with the ID token.
+    const [, payload] = String(right.body.id_token).split('.');
+    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toMatchObject({
+      iss: origin,
+      aud: clientId,
+      email: DEMO.email,
+      email_verified: true,
+      name: 'Demo User',
+      organization: 'Acme',
+    });
+  });
+
+  it('supports only the S256 PKCE method', async () => {
+    const { origin, mcpUrl } = sandbox();
+    const clientId = await registerNativeClient(origin, 'Plain PKCE client');
+    const url = authorizationUrl(origin, mcpUrl, clientId);
+    url.searchParams.set('code_challenge', randomBytes(32).toString('base64url'));
+    url.searchParams.set('code_challenge_method', 'plain');
+    const response = await fetch(url, { redirect: 'manual' });
+    const location = new URL(response.headers.get('location') ?? '', origin);
+    expect(location.searchParams.get('error')).toBe('invalid_request');
   });
 
   it('rotates refresh tokens, rejects the old one, and revokes the grant when it is reused', async () => {
