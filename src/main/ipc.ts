@@ -10,7 +10,7 @@ import { isTrustedSender } from './security';
  */
 export function registerIpc(service: CompanionService, ui: () => WebContents | undefined): void {
   ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, input: unknown) => {
-    if (!isTrustedSender(event.senderFrame, ui())) {
+    if (!isTrustedSender(event.sender, event.senderFrame, ui())) {
       throw new Error('Refused a call from a frame that is not the Splattr Companion window.');
     }
     return dispatchApiCall(service, method, input);

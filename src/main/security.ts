@@ -2,25 +2,18 @@ import { app, session, shell, type WebContents, type WebFrameMain } from 'electr
 import { isAllowedExternalUrl } from './externalLinks';
 import { isRendererUrl } from './rendererOrigin';
 
-/** The one web preference set every window uses: the page is an untrusted browser page. */
-export const SECURE_WEB_PREFERENCES = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  experimentalFeatures: false,
-  webviewTag: false,
-  navigateOnDragDrop: false,
-  spellcheck: false,
-} as const;
-
 /** Only the main frame of our own window, showing our own UI, may call the API. */
-export function isTrustedSender(frame: WebFrameMain | null, window: WebContents | undefined) {
+export function isTrustedSender(
+  sender: WebContents,
+  frame: WebFrameMain | null,
+  window: WebContents | undefined,
+): boolean {
   return (
-    frame !== null && window !== undefined && frame === window.mainFrame && isRendererUrl(frame.url)
+    window !== undefined &&
+    sender.id === window.id &&
+    frame !== null &&
+    frame.parent === null &&
+    isRendererUrl(frame.url)
   );
 }
 

@@ -1,7 +1,6 @@
 import { BrowserWindow, nativeTheme } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { rendererEntryUrl } from './rendererOrigin';
-import { SECURE_WEB_PREFERENCES } from './security';
 import type { createWindowState } from './windowState';
 
 const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
@@ -16,7 +15,23 @@ export function createMainWindow(state: ReturnType<typeof createWindowState>): B
     // Matches the page's background so the window does not flash white before it paints.
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#17171c' : '#f7f7f9',
     autoHideMenuBar: true,
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload },
+    // Spelled out here, not spread from a constant, so electronegativity can read them.
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      // Middle-click would otherwise ask to open a link in a new window.
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   state.track(window);
   window.once('ready-to-show', () => window.show());
