@@ -289,7 +289,9 @@ export class Relay {
       const sentence = signInSentence(this.options.client);
       // The session belongs to tokens that are gone: the next message opens a new one.
       this.stale = true;
-      this.status.signInNeeded(sentence);
+      // The app shows this on the connection's own row: the generic sentence, as the token
+      // manager writes it, so the two writers never flip the file between two texts.
+      this.status.signInNeeded(ERROR_MESSAGES.needs_sign_in);
       if (!pending) return;
       const { id, method: requestMethod } = pending.request;
       this.toClient(
