@@ -168,10 +168,9 @@ export async function createCompanionService(
         (error: unknown) => log.error('recovery failed', { error: String(error) }),
       );
     }
-    const known = new Set(registry.list().map((record) => record.id));
-    for (const id of await tokenStore.ids().catch(() => [] as string[])) {
-      if (!known.has(id)) await tokenStore.delete(id);
-    }
+    // No sweep of keychain entries this registry does not know: add writes the record before
+    // the tokens and remove deletes it after them, so a crash leaves no orphan, and the keychain
+    // is shared by every data folder (SPLATTR_COMPANION_HOME) — a sweep deleted their tokens.
   }
 
   async function add(input: {
