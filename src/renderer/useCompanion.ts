@@ -49,19 +49,24 @@ export function useCompanion() {
     (id: number) => setToasts((all) => all.filter((t) => t.id !== id)),
     [],
   );
+  /** Says what failed (the title) and why, in the service's own sentence (the description). */
   const showError = useCallback(
-    (error: unknown) => toast('error', 'That didn’t work', errorInfo(error).message),
+    (title: string, error: unknown) => toast('error', title, errorInfo(error).message),
     [toast],
+  );
+  const loadFailed = useCallback(
+    (error: unknown) => showError('Couldn’t load your apps and connections', error),
+    [showError],
   );
 
   const apply = useCallback(([clientList, connectionList]: Awaited<ReturnType<typeof load>>) => {
     setClients(clientList);
     setConnections(connectionList);
   }, []);
-  const refresh = useCallback(() => load().then(apply, showError), [apply, showError]);
+  const refresh = useCallback(() => load().then(apply, loadFailed), [apply, loadFailed]);
 
   useEffect(() => {
-    load().then(apply, showError);
+    load().then(apply, loadFailed);
     return api().onEvent((event: CompanionEvent) => {
       switch (event.type) {
         case 'connections-changed':
@@ -86,7 +91,7 @@ export function useCompanion() {
           break;
       }
     });
-  }, [apply, showError]);
+  }, [apply, loadFailed]);
 
   /** Runs one action, marking it busy so its button cannot be pressed twice. */
   const run = useCallback(
@@ -106,7 +111,11 @@ export function useCompanion() {
   );
 
   const signInFlow = useCallback(
-    async <T>(pending: SignIn, action: () => Promise<T>): Promise<T | undefined> => {
+    async <T>(
+      pending: SignIn,
+      failTitle: string,
+      action: () => Promise<T>,
+    ): Promise<T | undefined> => {
       setSignIn(pending);
       setNextStep(null);
       setAnnouncement('Opening Splattr’s sign-in page in your browser…');
@@ -116,7 +125,7 @@ export function useCompanion() {
         const info = errorInfo(error);
         if (info.code === 'config_entry_conflict') setConflict(pending.client);
         // Cancelling was the person's own choice: no need to tell them it happened.
-        else if (info.code !== 'sign_in_aborted') showError(error);
+        else if (info.code !== 'sign_in_aborted') showError(failTitle, error);
         else setAnnouncement('Sign-in cancelled.');
         return undefined;
       } finally {
@@ -129,7 +138,11 @@ export function useCompanion() {
   const add = useCallback(
     async (client: ClientId, replace = false) => {
       setConflict(null);
-      const result = await signInFlow({ client }, () => api().add({ client, replace }));
+      const result = await signInFlow(
+        { client },
+        `Couldn’t add Splattr to ${CLIENT_NAMES[client]}`,
+        () => api().add({ client, replace }),
+      );
       if (!result) return;
       toast(
         'success',
@@ -146,6 +159,7 @@ export function useCompanion() {
     async (connection: Connection) => {
       const result = await signInFlow(
         { client: connection.client, connectionId: connection.id },
+        `Couldn’t reconnect ${CLIENT_NAMES[connection.client]}`,
         () => api().reconnect({ id: connection.id }),
       );
       if (!result) return;
@@ -160,11 +174,11 @@ export function useCompanion() {
   );
 
   const guarded = useCallback(
-    async <T>(key: string, action: () => Promise<T>): Promise<T | undefined> => {
+    async <T>(key: string, failTitle: string, action: () => Promise<T>): Promise<T | undefined> => {
       try {
         return await run(key, action);
       } catch (error) {
-        showError(error);
+        showError(failTitle, error);
         return undefined;
       }
     },
@@ -173,11 +187,11 @@ export function useCompanion() {
 
   const test = useCallback(
     async (connection: Connection) => {
-      const result = await guarded(`test:${connection.id}`, () =>
+      const name = CLIENT_NAMES[connection.client];
+      const result = await guarded(`test:${connection.id}`, `Couldn’t test ${name}`, () =>
         api().test({ id: connection.id }),
       );
       if (!result) return;
-      const name = CLIENT_NAMES[connection.client];
       if (result.ok) {
         const tools = `${result.toolCount} tool${result.toolCount === 1 ? '' : 's'}`;
         toast(
@@ -195,7 +209,7 @@ export function useCompanion() {
   const repair = useCallback(
     async (connection: Connection) => {
       const name = CLIENT_NAMES[connection.client];
-      const result = await guarded(`repair:${connection.id}`, () =>
+      const result = await guarded(`repair:${connection.id}`, `Couldn’t repair ${name}`, () =>
         api().repair({ id: connection.id }),
       );
       if (!result) return;
@@ -207,13 +221,14 @@ export function useCompanion() {
 
   const remove = useCallback(
     async (connection: Connection) => {
-      const done = await guarded(`remove:${connection.id}`, async () => {
+      const name = CLIENT_NAMES[connection.client];
+      const done = await guarded(`remove:${connection.id}`, `Couldn’t remove ${name}`, async () => {
         await api().remove({ id: connection.id });
         return true;
       });
       if (!done) return;
       setNextStep((step) => (step?.client === connection.client ? null : step));
-      toast('success', `Splattr is removed from ${CLIENT_NAMES[connection.client]}`);
+      toast('success', `Splattr is removed from ${name}`);
       await refresh();
     },
     [guarded, toast, refresh],
@@ -221,23 +236,24 @@ export function useCompanion() {
 
   const restartClient = useCallback(
     async (client: ClientId) => {
-      const done = await guarded(`restart:${client}`, async () => {
+      const name = CLIENT_NAMES[client];
+      const done = await guarded(`restart:${client}`, `Couldn’t restart ${name}`, async () => {
         await api().restartClient({ client });
         return true;
       });
       if (!done) return;
       setNextStep(null);
-      toast('success', `${CLIENT_NAMES[client]} is restarting`, 'Splattr will be in its tools.');
+      toast('success', `${name} is restarting`, 'Splattr will be in its tools.');
     },
     [guarded, toast],
   );
 
   const cancelSignIn = useCallback(
-    () => guarded('cancel', () => api().cancelSignIn({})),
+    () => guarded('cancel', 'Couldn’t cancel the sign-in', () => api().cancelSignIn({})),
     [guarded],
   );
   const openSignInLink = useCallback(
-    () => guarded('open-link', () => api().openSignInLink({})),
+    () => guarded('open-link', 'Couldn’t open your browser', () => api().openSignInLink({})),
     [guarded],
   );
 
@@ -287,7 +303,6 @@ export function useCompanion() {
       dismissConflict: () => setConflict(null),
       dismissDeepLink: () => setDeepLinkClient(null),
       focusHandled,
-      showError,
     },
   };
 }

@@ -170,7 +170,7 @@ describe('Splattr Companion window', () => {
     await waiting.waitFor({ state: 'detached' });
     expect(fake.signInPending).toBe(false);
     expect(fake.calls.map((c) => c.method)).toContain('cancelSignIn');
-    expect(await page.getByText('That didn’t work').count()).toBe(0);
+    expect(await toasts().getByText('Couldn’t').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Add to Claude Desktop' }).isEnabled()).toBe(
       true,
     );
@@ -275,7 +275,9 @@ describe('Splattr Companion window', () => {
     await open();
     fake.failNext('test', new CompanionError('server_unreachable'));
     await row('Cursor').getByRole('button', { name: 'Test Cursor' }).click();
-    await toasts().getByText(ERROR_MESSAGES.server_unreachable).waitFor();
+    const failure = toasts().getByRole('listitem').filter({ hasText: 'Couldn’t test Cursor' });
+    await failure.waitFor();
+    expect(await failure.innerText()).toContain(ERROR_MESSAGES.server_unreachable);
     await shot('07-error');
 
     await row('Cursor').getByRole('button', { name: 'Test Cursor' }).click();
