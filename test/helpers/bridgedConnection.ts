@@ -19,8 +19,8 @@ export interface BridgedConnection {
   service: CompanionService;
   /** The `splattr` entry the service wrote into Cursor's config. */
   entry: BridgeEntry;
-  /** Launches one more bridge exactly as Cursor would from the entry, plus `bridgeEnv`. */
-  startBridge(): Promise<Client>;
+  /** Launches one more bridge exactly as Cursor would from the entry, plus `bridgeEnv` and `env`. */
+  startBridge(env?: Record<string, string>): Promise<Client>;
   /** What the bridges last reported in the connection's status file. */
   status(): Promise<ConnectionStatusFile | undefined>;
   /** Closes every bridge started here, the service, the keychain entry and the HOME. */
@@ -32,6 +32,8 @@ export interface BridgedConnectionOptions {
   bridgeEnv?: Record<string, string>;
   /** The MCP URL the record (and so the bridge) uses; default the sandbox's. */
   serverUrl?: string;
+  /** The stored tokens' expiry; a past one makes the first use refresh. */
+  expiresAt?: number;
 }
 
 /**
@@ -52,7 +54,10 @@ export async function createBridgedConnection(
     SPLATTR_COMPANION_HOME: dataDir,
     SPLATTR_MCP_URL: sandbox.mcpUrl,
   };
-  const fixture = await createConnectionFixture(sandbox, { dataDir });
+  const fixture = await createConnectionFixture(sandbox, {
+    dataDir,
+    expiresAt: options.expiresAt,
+  });
   if (options.serverUrl) {
     openRegistry({ dataDir }).update(fixture.id, { serverUrl: options.serverUrl });
   }
@@ -80,8 +85,11 @@ export async function createBridgedConnection(
     fixture,
     service,
     entry,
-    async startBridge() {
-      const client = await connectThroughEntry(entry, home);
+    async startBridge(extraEnv = {}) {
+      const client = await connectThroughEntry(
+        { ...entry, env: { ...entry.env, ...extraEnv } },
+        home,
+      );
       bridges.push(client);
       return client;
     },

@@ -1,5 +1,6 @@
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CompanionError } from '../../shared/errors';
+import { failpoint } from '../failpoints';
 import { createLogger, type Logger } from '../log';
 import { refreshTokens } from '../oauth/refresh';
 import type { TokenSet } from '../oauth/types';
@@ -117,6 +118,7 @@ export function createTokenManager(options: TokenManagerOptions = {}): TokenMana
     }
     let reason = '';
     for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+      failpoint('refresh:before-request');
       const outcome = await refreshTokens(
         record.server,
         record.registration,
@@ -128,6 +130,8 @@ export function createTokenManager(options: TokenManagerOptions = {}): TokenMana
       );
       switch (outcome.kind) {
         case 'ok': {
+          // The server has rotated the refresh token; the keychain still holds the old one.
+          failpoint('refresh:after-response');
           await store.set(id, outcome.tokens);
           log.info(`refreshed the tokens of ${id}`);
           const previous = await status.read(id).catch(() => undefined);
