@@ -23,14 +23,3 @@ export function machineInfo(): MachineInfo {
     loadAverageAtStart: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
-
-/** Resident memory of a process in MiB, from /proc/<pid>/status (VmRSS), or NaN once it is gone. */
-export function residentMiB(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = /^VmRSS:\s*(\d+)\s*kB$/m.exec(status)?.[1];
-    return kib ? Number(kib) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}

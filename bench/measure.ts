@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { residentMiB } from './machine';
+import { cpuTimeMs, residentMiB } from './procfs';
 import type { Connection, Subject, SubjectName } from './subjects';
 
 export const PLAN = {
@@ -18,10 +18,15 @@ export interface SubjectFigures {
   readyMs: number[];
   /** Resident memory of the process right after each startup sample's initialize result. */
   readyRssMiB: number[];
+  /** CPU time the process had used by then (to 10 ms): its start-up cost without the waiting. */
+  readyCpuMs: number[];
   callMs: number[];
   largeMs: number[];
   /** After the warm-up, the measured calls and the 1 MiB results, in the same process. */
   afterLoadRssMiB?: number;
+  /** CPU time the process used per measured call, and per 1 MiB result. */
+  cpuMsPerCall?: number;
+  cpuMsPerLarge?: number;
 }
 
 type Figures = Record<SubjectName, SubjectFigures>;
@@ -33,7 +38,10 @@ export async function measureSubjects(
   track: (connection: Connection) => () => void,
 ): Promise<Figures> {
   const figures = Object.fromEntries(
-    subjects.map((s) => [s.name, { readyMs: [], readyRssMiB: [], callMs: [], largeMs: [] }]),
+    subjects.map((s) => [
+      s.name,
+      { readyMs: [], readyRssMiB: [], readyCpuMs: [], callMs: [], largeMs: [] },
+    ]),
   ) as unknown as Figures;
 
   progress(`startup: ${PLAN.startupSamples} samples each`);
@@ -42,7 +50,10 @@ export async function measureSubjects(
       const connection = await subject.connect();
       const untrack = track(connection);
       figures[subject.name].readyMs.push(connection.readyMs);
-      if (connection.pid) figures[subject.name].readyRssMiB.push(residentMiB(connection.pid));
+      if (connection.pid) {
+        figures[subject.name].readyRssMiB.push(residentMiB(connection.pid));
+        figures[subject.name].readyCpuMs.push(cpuTimeMs(connection.pid));
+      }
       await connection.close();
       untrack();
     }
@@ -59,6 +70,7 @@ export async function measureSubjects(
     }
 
     progress(`tools/call: ${PLAN.rounds} rounds of ${PLAN.callsPerRound} calls each`);
+    let cpu = cpuSnapshot(connections);
     for (let round = 0; round < PLAN.rounds; round++) {
       for (const subject of rotate(subjects, round)) {
         const connection = connections.get(subject.name)!;
@@ -67,7 +79,9 @@ export async function measureSubjects(
       }
     }
 
+    perCall(figures, connections, cpu, PLAN.rounds * PLAN.callsPerRound, 'cpuMsPerCall');
     progress(`1 MiB result: ${PLAN.largeSamples} samples each`);
+    cpu = cpuSnapshot(connections);
     for (let i = 0; i < PLAN.largeSamples; i++) {
       for (const subject of rotate(subjects, i)) {
         const connection = connections.get(subject.name)!;
@@ -75,6 +89,7 @@ export async function measureSubjects(
       }
     }
 
+    perCall(figures, connections, cpu, PLAN.largeSamples, 'cpuMsPerLarge');
     for (const [name, connection] of connections) {
       if (connection.pid) figures[name].afterLoadRssMiB = residentMiB(connection.pid);
     }
@@ -83,6 +98,24 @@ export async function measureSubjects(
     untrackAll.forEach((untrack) => untrack());
   }
   return figures;
+}
+
+function cpuSnapshot(connections: Map<SubjectName, Connection>): Map<SubjectName, number> {
+  const snapshot = new Map<SubjectName, number>();
+  for (const [name, c] of connections) if (c.pid) snapshot.set(name, cpuTimeMs(c.pid));
+  return snapshot;
+}
+
+function perCall(
+  figures: Figures,
+  connections: Map<SubjectName, Connection>,
+  before: Map<SubjectName, number>,
+  calls: number,
+  key: 'cpuMsPerCall' | 'cpuMsPerLarge',
+): void {
+  for (const [name, at] of before) {
+    figures[name][key] = (cpuTimeMs(connections.get(name)!.pid!) - at) / calls;
+  }
 }
 
 async function timed(

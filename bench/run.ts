@@ -11,10 +11,10 @@ import { measureContention, type ContentionFigures } from './contention';
 import { machineInfo } from './machine';
 import { measureSubjects, PLAN } from './measure';
 import { checkTargets, markdown, type BenchResults } from './report';
-import { updateReadme } from './readmeSection';
+import { formatMarkdown, updateReadme } from './readmeSection';
 import { startSandboxProcess } from './sandboxProcess';
+import { measureBridgeParts } from './parts';
 import { measureSignIn } from './signIn';
-import { measureStartupBreakdown } from './startupBreakdown';
 import { bridgeSubject, directSubject, mcpRemoteSubject, type Connection } from './subjects';
 
 const RESULTS = path.resolve('bench/results');
@@ -75,8 +75,13 @@ async function main(): Promise<void> {
     track,
   );
 
-  progress('startup split: node alone and the bundle alone');
-  const startupBreakdown = await measureStartupBreakdown(BRIDGE_SCRIPT, PLAN.startupSamples);
+  progress('the parts: Node, the bundle, fetch, the keychain, one more process');
+  const parts = await measureBridgeParts({
+    bridgeScript: BRIDGE_SCRIPT,
+    url: sandbox.origin,
+    connectionId: connection.id,
+    samples: PLAN.startupSamples,
+  });
 
   const contention: ContentionFigures[] = [];
   for (const bridges of CONTENTION) {
@@ -93,12 +98,12 @@ async function main(): Promise<void> {
     machine,
     plan: { ...PLAN, signInSamples: SIGN_IN_SAMPLES },
     subjects,
-    startupBreakdown,
+    parts,
     signIn: { ...signIn, addToCursorMs: connection.addMs },
     contention,
   };
   const targets = checkTargets(results);
-  const table = markdown(results, targets);
+  const table = await formatMarkdown(markdown(results, targets), path.join(RESULTS, 'latest.md'));
   await mkdir(RESULTS, { recursive: true });
   await writeFile(
     path.join(RESULTS, `${results.date}.json`),
