@@ -134,12 +134,12 @@ describe('Splattr Companion window', () => {
     expect(await page.getByRole('button', { name: 'Add to Claude Desktop' }).isDisabled()).toBe(
       true,
     );
+    await shot('02-signing-in');
     await waiting.getByRole('button', { name: 'Copy link' }).click();
     await toasts().getByText('Sign-in link copied').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(SIGN_IN_URL);
     await waiting.getByRole('button', { name: 'Open browser again' }).click();
     await expect.poll(() => fake.calls.some((c) => c.method === 'openSignInLink')).toBe(true);
-    await shot('02-signing-in');
 
     fake.completeSignIn(ADA);
     const added = row('Cursor');
