@@ -50,6 +50,9 @@ export async function checkBridge(
 function sentenceOf(error: unknown): string {
   if (error instanceof CompanionError) return error.message;
   const message = error instanceof Error ? error.message : '';
+  // Not every sentence names Splattr (a locked keychain does not).
+  const known = Object.values(ERROR_MESSAGES).find((sentence) => message.includes(sentence));
+  if (known) return known;
   const fromBridge = /Splattr[^\n]*/.exec(message)?.[0];
   return fromBridge ?? ERROR_MESSAGES.server_unreachable;
 }

@@ -1,0 +1,165 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTokenStore, type KeychainBackend } from '../../src/core/credentials/tokenStore';
+import { createCompanionService } from '../../src/core/service';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { CompanionError, ERROR_MESSAGES } from '../../src/shared/errors';
+import { completeSignIn, launchBrowser } from '../helpers/browser';
+import { createBridgedConnection, type BridgedConnection } from '../helpers/bridgedConnection';
+import { runCli } from '../helpers/cli';
+import { BRIDGE_SCRIPT, DEMO } from '../helpers/companion';
+import { expectConsistent } from '../helpers/consistency';
+import { expectNoSecretsUnder } from '../helpers/noSecrets';
+
+const KEYCHAIN_SENTENCE = ERROR_MESSAGES.keychain_unavailable;
+/** A session bus that is not there: libsecret, and so keytar, cannot reach any keyring. */
+const NO_KEYRING = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/splattr-test-bus' };
+
+/**
+ * A locked keychain that, like some real ones, quotes what it was given in its error: it
+ * remembers every secret it was handed, so the test can look for them everywhere.
+ */
+function lockedKeychain(handed: string[]): KeychainBackend {
+  const refuse = (what = '') => Promise.reject(new Error(`The collection is locked ${what}`));
+  return {
+    getPassword: () => refuse(),
+    setPassword: (_service, _account, password) => {
+      const tokens = JSON.parse(password) as { accessToken: string; refreshToken?: string };
+      handed.push(tokens.accessToken, tokens.refreshToken ?? '');
+      return refuse(password);
+    },
+    deletePassword: () => refuse(),
+    findCredentials: () => refuse(),
+  };
+}
+
+describe('a locked or missing keychain', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await Promise.all([browser?.close(), sandbox?.close()]);
+  });
+
+  async function tempEnv(prefix: string) {
+    const home = await mkdtemp(path.join(os.tmpdir(), prefix));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      SPLATTR_COMPANION_HOME: path.join(home, 'data'),
+      SPLATTR_MCP_URL: sandbox.mcpUrl,
+    };
+    return { home, env };
+  }
+
+  it('service: add fails with the keychain sentence and writes the tokens nowhere else', async () => {
+    const { home, env } = await tempEnv('splattr-locked-');
+    const handed: string[] = [];
+    const service = await createCompanionService({
+      env,
+      launcher: { command: process.execPath, scriptPath: BRIDGE_SCRIPT },
+      openBrowser: async (url) => {
+        void completeSignIn(browser, url, { ...DEMO, consent: 'allow' }).catch(() => undefined);
+      },
+      tokenStore: createTokenStore({ keychain: lockedKeychain(handed) }),
+    });
+    try {
+      const error = await service.add({ client: 'cursor' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CompanionError);
+      expect((error as CompanionError).message).toBe(KEYCHAIN_SENTENCE);
+      expect(handed.length, 'the add tried to store the tokens').toBeGreaterThan(0);
+      expect(await service.listConnections({})).toEqual([]);
+      await expectNoSecretsUnder([home], handed);
+    } finally {
+      await service.dispose();
+    }
+
+    // Once the keychain is back, the next start leaves nothing of the failed add behind.
+    const next = await createCompanionService({
+      env,
+      launcher: { command: process.execPath, scriptPath: BRIDGE_SCRIPT },
+      openBrowser: async () => undefined,
+    });
+    await next.dispose();
+    expect(await expectConsistent(env, [])).toEqual([]);
+    await expectNoSecretsUnder([home], handed);
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('CLI add: exit 1 with the keychain sentence, and nothing half-added', async () => {
+    const { home, env } = await tempEnv('splattr-nokeyring-');
+    try {
+      const add = runCli(['add', 'cursor', '--no-open'], { ...env, ...NO_KEYRING });
+      const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
+      await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
+      const added = await add.done;
+      expect(added.code).toBe(1);
+      expect(added.stderr.trim()).toBe(KEYCHAIN_SENTENCE);
+      expect(added.stdout).not.toContain('Connected');
+
+      const listed = await runCli(['list', '--json'], env).done;
+      expect(JSON.parse(listed.stdout)).toEqual([]);
+      expect(await expectConsistent(env, [])).toEqual([]);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  describe('for an existing connection', () => {
+    let connection: BridgedConnection;
+
+    beforeAll(async () => {
+      connection = await createBridgedConnection(sandbox);
+    });
+    afterAll(async () => {
+      await expectNoSecretsUnder([connection.home], await connection.fixture.secrets());
+      await connection?.dispose();
+    });
+
+    it('the bridge answers with the keychain sentence, and never asks for a sign-in', async () => {
+      await expect(connection.startBridge(NO_KEYRING)).rejects.toThrow(KEYCHAIN_SENTENCE);
+      await vi.waitFor(async () => {
+        expect(await connection.status()).toMatchObject({
+          needsSignIn: false,
+          lastError: KEYCHAIN_SENTENCE,
+        });
+      });
+      const [listed] = await connection.service.listConnections({});
+      expect(listed).toMatchObject({ status: 'error', lastError: KEYCHAIN_SENTENCE });
+    });
+
+    it('CLI test: exit 1 with the keychain sentence', async () => {
+      const tested = await runCli(['test', connection.fixture.id], {
+        ...connection.env,
+        ...NO_KEYRING,
+      }).done;
+      expect(tested.code).toBe(1);
+      expect(tested.stderr.trim()).toBe(KEYCHAIN_SENTENCE);
+    });
+
+    it('CLI remove: exit 1 with the keychain sentence; the next start with the keychain finishes it', async () => {
+      const id = connection.fixture.id;
+      const removed = await runCli(['remove', id, '--yes'], {
+        ...connection.env,
+        ...NO_KEYRING,
+      }).done;
+      expect(removed.code).toBe(1);
+      expect(removed.stderr.trim()).toBe(KEYCHAIN_SENTENCE);
+
+      const listed = await runCli(['list', '--json'], connection.env).done;
+      expect(JSON.parse(listed.stdout)).toEqual([]);
+      expect(await expectConsistent(connection.env, [id])).toEqual([]);
+      const grants = await sandbox.controls.listGrants(DEMO.email);
+      expect(grants.map((g) => g.clientId)).not.toContain(
+        connection.fixture.record.registration.clientId,
+      );
+    });
+  });
+});
