@@ -1,5 +1,21 @@
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+/**
+ * In development only, Vite injects each CSS module as a <style> element (for hot reload), which
+ * the page's CSP forbids; this loosens style-src for the dev server. The built app keeps the
+ * strict policy from index.html, which the UI tests check.
+ */
+function devStyles(): Plugin {
+  return {
+    name: 'splattr:dev-inline-styles',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      // A hash in the directive would make the browser ignore 'unsafe-inline', so replace it whole.
+      html.replace(/style-src [^;"]*/, "style-src 'self' 'unsafe-inline'"),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -19,6 +35,6 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     build: { minify: true, rolldownOptions: { input: { index: 'src/renderer/index.html' } } },
-    plugins: [react()],
+    plugins: [react(), devStyles()],
   },
 });
