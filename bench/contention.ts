@@ -1,7 +1,8 @@
 import type { RemoteControls } from '../test/helpers/sandbox';
 import { median } from './stats';
 import { whoami } from './measure';
-import type { Connection, Subject } from './subjects';
+import type { BenchContext } from './context';
+import type { Subject } from './subjects';
 
 export interface ContentionFigures {
   bridges: number;
@@ -24,8 +25,9 @@ export async function measureContention(
   subject: Subject,
   expireTokens: () => Promise<void>,
   controls: RemoteControls,
-  track: (connection: Connection) => () => void,
+  { track, signal }: BenchContext,
 ): Promise<ContentionFigures> {
+  signal.throwIfAborted();
   const started = performance.now();
   const settled = await Promise.allSettled(
     Array.from({ length: bridges }, () => subject.connect()),
@@ -36,6 +38,7 @@ export async function measureContention(
   try {
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
+    signal.throwIfAborted();
 
     await expireTokens();
     await controls.resetTokenRequests();

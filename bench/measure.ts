@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { cpuTimeMs, residentMiB } from './procfs';
+import type { BenchContext } from './context';
 import type { Connection, Subject, SubjectName } from './subjects';
 
 export const PLAN = {
@@ -34,8 +35,7 @@ type Figures = Record<SubjectName, SubjectFigures>;
 /** Startup samples, then call latency, 1 MiB results and memory for each subject, interleaved. */
 export async function measureSubjects(
   subjects: readonly Subject[],
-  progress: (line: string) => void,
-  track: (connection: Connection) => () => void,
+  { progress, track, signal }: BenchContext,
 ): Promise<Figures> {
   const figures = Object.fromEntries(
     subjects.map((s) => [
@@ -47,6 +47,7 @@ export async function measureSubjects(
   progress(`startup: ${PLAN.startupSamples} samples each`);
   for (let i = 0; i < PLAN.startupSamples; i++) {
     for (const subject of rotate(subjects, i)) {
+      signal.throwIfAborted();
       const connection = await subject.connect();
       const untrack = track(connection);
       figures[subject.name].readyMs.push(connection.readyMs);
@@ -63,6 +64,7 @@ export async function measureSubjects(
   const untrackAll: Array<() => void> = [];
   try {
     for (const subject of subjects) {
+      signal.throwIfAborted();
       const connection = await subject.connect();
       untrackAll.push(track(connection));
       connections.set(subject.name, connection);
@@ -73,6 +75,7 @@ export async function measureSubjects(
     let cpu = cpuSnapshot(connections);
     for (let round = 0; round < PLAN.rounds; round++) {
       for (const subject of rotate(subjects, round)) {
+        signal.throwIfAborted();
         const connection = connections.get(subject.name)!;
         const samples = figures[subject.name].callMs;
         for (let i = 0; i < PLAN.callsPerRound; i++) samples.push(await timed(whoami, connection));
@@ -84,6 +87,7 @@ export async function measureSubjects(
     cpu = cpuSnapshot(connections);
     for (let i = 0; i < PLAN.largeSamples; i++) {
       for (const subject of rotate(subjects, i)) {
+        signal.throwIfAborted();
         const connection = connections.get(subject.name)!;
         figures[subject.name].largeMs.push(await timed(large, connection));
       }

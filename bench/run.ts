@@ -8,12 +8,13 @@ import { redact } from '../src/core/log';
 import { BRIDGE_SCRIPT } from '../test/helpers/companion';
 import { addBenchConnection } from './benchConnection';
 import { measureContention, type ContentionFigures } from './contention';
+import type { BenchContext } from './context';
 import { machineInfo } from './machine';
 import { measureSubjects, PLAN } from './measure';
-import { checkTargets, markdown, type BenchResults } from './report';
-import { formatMarkdown, updateReadme } from './readmeSection';
-import { startSandboxProcess } from './sandboxProcess';
 import { measureBridgeParts } from './parts';
+import { formatMarkdown, updateReadme } from './readmeSection';
+import { checkTargets, markdown, type BenchResults } from './report';
+import { startSandboxProcess } from './sandboxProcess';
 import { measureSignIn } from './signIn';
 import { bridgeSubject, directSubject, mcpRemoteSubject, type Connection } from './subjects';
 
@@ -22,27 +23,31 @@ const SIGN_IN_SAMPLES = 5;
 const CONTENTION = [10, 20];
 const DEADLINE_MS = 8 * 60_000;
 
-const cleanups: Array<() => Promise<unknown>> = [];
+const stop = new AbortController();
 const open = new Set<Connection>();
-const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const cleanups: Array<() => Promise<unknown>> = [];
+const context: BenchContext = {
+  progress: (line) => process.stderr.write(`bench: ${line}\n`),
+  track(connection) {
+    open.add(connection);
+    return () => open.delete(connection);
+  },
+  signal: stop.signal,
+};
 
-/** Undoes everything in reverse order; each step on its own, so one failure skips nothing. */
+/** Undoes everything in reverse order, each step on its own so one failure skips nothing. */
 async function cleanUp(): Promise<void> {
   await Promise.all([...open].map((c) => c.close().catch(() => undefined)));
   open.clear();
-  while (cleanups.length) {
-    await cleanups.pop()!().catch((error: unknown) =>
-      progress(`cleanup step failed: ${redact(String(error))}`),
+  for (const step of cleanups.reverse()) {
+    await step().catch((error: unknown) =>
+      context.progress(`cleanup step failed: ${redact(String(error))}`),
     );
   }
 }
 
-function track(connection: Connection): () => void {
-  open.add(connection);
-  return () => open.delete(connection);
-}
-
 async function main(): Promise<void> {
+  const { progress, signal } = context;
   const startedAt = new Date();
   progress('building the bridge bundle');
   const build = spawnSync(process.execPath, ['scripts/build-bridge.mjs'], {
@@ -56,9 +61,11 @@ async function main(): Promise<void> {
   const sandbox = await startSandboxProcess();
   cleanups.push(() => sandbox.close());
 
+  signal.throwIfAborted();
   progress(`sign-in in Chromium: ${SIGN_IN_SAMPLES} samples`);
   const { browser, figures: signIn } = await measureSignIn(sandbox.asSandbox, SIGN_IN_SAMPLES);
   cleanups.push(() => browser.close());
+  signal.throwIfAborted();
   progress('adding Splattr to Cursor in a temporary HOME');
   const connection = await addBenchConnection(sandbox.asSandbox, browser);
   cleanups.push(() => connection.dispose());
@@ -71,10 +78,10 @@ async function main(): Promise<void> {
   const bridge = bridgeSubject(connection.entry, connection.home);
   const subjects = await measureSubjects(
     [directSubject(sandbox.mcpUrl, token), bridge, mcpRemote],
-    progress,
-    track,
+    context,
   );
 
+  signal.throwIfAborted();
   progress('the parts: Node, the bundle, fetch, the keychain, one more process');
   const parts = await measureBridgeParts({
     bridgeScript: BRIDGE_SCRIPT,
@@ -87,7 +94,7 @@ async function main(): Promise<void> {
   for (const bridges of CONTENTION) {
     progress(`refresh contention: ${bridges} bridges`);
     contention.push(
-      await measureContention(bridges, bridge, connection.expireTokens, sandbox.controls, track),
+      await measureContention(bridges, bridge, connection.expireTokens, sandbox.controls, context),
     );
   }
 
@@ -116,20 +123,24 @@ async function main(): Promise<void> {
   progress(`results in ${path.relative(process.cwd(), RESULTS)}/${results.date}.{json,md}`);
 }
 
-const deadline = setTimeout(() => {
-  progress(`stopped: the bench took longer than ${DEADLINE_MS / 60_000} minutes`);
-  void cleanUp().finally(() => process.exit(1));
-}, DEADLINE_MS);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+// Stopping goes through the abort signal, so the main path unwinds and cleans up behind itself.
+// `process.on`, not `once`: signal-exit (under write-file-atomic) re-raises a signal it thinks
+// nobody else handles, which would kill the process halfway through the cleanup.
+for (const name of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(name, () => stop.abort(new Error(`Stopped by ${name}.`)));
 }
+const deadline = setTimeout(
+  () => stop.abort(new Error(`Stopped: the bench took longer than ${DEADLINE_MS / 60_000} min.`)),
+  DEADLINE_MS,
+);
 
 try {
   await main();
 } catch (error) {
-  process.exitCode = 1;
-  progress(
-    `failed: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
+  process.exitCode = stop.signal.aborted ? 130 : 1;
+  const reason = stop.signal.aborted ? stop.signal.reason : error;
+  context.progress(
+    `failed: ${redact(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason))}`,
   );
 } finally {
   await cleanUp();
