@@ -87,6 +87,20 @@ function connection(overrides: Partial<Connection> = {}): Connection {
 const row = (name: string) => page.getByRole('listitem', { name });
 const toasts = () => page.getByRole('region', { name: /^Notifications/ });
 
+const signingIn = () =>
+  page.getByRole('region', { name: 'Waiting for you to sign in in your browser…' });
+
+/** Waits until the browser sign-in has started (the app knows its link), then completes it. */
+async function signInStarted(): Promise<void> {
+  const copy = signingIn().getByRole('button', { name: 'Copy link' });
+  await expect.poll(() => copy.isEnabled()).toBe(true);
+}
+
+async function signInAs(account: typeof ADA): Promise<void> {
+  await signInStarted();
+  fake.completeSignIn(account);
+}
+
 async function dismissToasts(): Promise<void> {
   const close = toasts().getByRole('button', { name: 'Dismiss' });
   for (let open = await close.count(); open > 0; open--) await close.first().click();
@@ -141,7 +155,7 @@ describe('Splattr Companion window', () => {
     await waiting.getByRole('button', { name: 'Open browser again' }).click();
     await expect.poll(() => fake.calls.some((c) => c.method === 'openSignInLink')).toBe(true);
 
-    fake.completeSignIn(ADA);
+    await signInAs(ADA);
     const added = row('Cursor');
     await added.getByText('ada@splattr.test · Acme').waitFor();
     expect(await added.getByText('Connected').isVisible()).toBe(true);
@@ -163,9 +177,8 @@ describe('Splattr Companion window', () => {
   it('cancels a sign-in without reporting an error', async () => {
     await open();
     await page.getByRole('button', { name: 'Add to Claude Desktop' }).click();
-    const waiting = page.getByRole('region', {
-      name: 'Waiting for you to sign in in your browser…',
-    });
+    const waiting = signingIn();
+    await signInStarted();
     await waiting.getByRole('button', { name: 'Cancel' }).click();
     await waiting.waitFor({ state: 'detached' });
     expect(fake.signInPending).toBe(false);
@@ -182,7 +195,7 @@ describe('Splattr Companion window', () => {
     await page
       .getByRole('region', { name: 'Waiting for you to sign in in your browser…' })
       .waitFor();
-    fake.completeSignIn(ADA);
+    await signInAs(ADA);
     const notice = page.getByRole('region', { name: 'Restart Claude Desktop to load Splattr' });
     await notice.waitFor();
     await notice.getByRole('button', { name: 'Restart Claude Desktop' }).click();
@@ -210,7 +223,7 @@ describe('Splattr Companion window', () => {
     await page
       .getByRole('region', { name: 'Waiting for you to sign in in your browser…' })
       .waitFor();
-    fake.completeSignIn(ADA);
+    await signInAs(ADA);
     await row('Cursor').getByText('Connected').waitFor();
     expect(await row('Cursor').getByText(ERROR_MESSAGES.needs_sign_in).count()).toBe(0);
   });
@@ -334,14 +347,13 @@ describe('Splattr Companion window', () => {
     await dialog.waitFor();
     expect(fake.calls.some((c) => c.method === 'add')).toBe(false);
     await dialog.getByRole('button', { name: 'Add to Claude Desktop' }).click();
-    await page
-      .getByRole('region', { name: 'Waiting for you to sign in in your browser…' })
-      .waitFor();
+    await signInStarted();
     expect(fake.calls.find((c) => c.method === 'add')?.input).toEqual({
       client: 'claude-desktop',
       replace: false,
     });
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await signingIn().getByRole('button', { name: 'Cancel' }).click();
+    await signingIn().waitFor({ state: 'detached' });
 
     fake.emit({ type: 'focus-connection', id: 'conn-cursor' });
     await expect
