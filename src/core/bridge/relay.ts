@@ -352,7 +352,9 @@ function unreachableSentence(error: unknown): string {
 }
 
 function describe(error: unknown): Record<string, unknown> {
-  if (error instanceof CompanionError) return { code: error.code };
+  // The cause (a keychain or network error) says why; the log file redacts anything token-like.
+  if (error instanceof CompanionError)
+    return { code: error.code, cause: String(error.cause ?? '') };
   if (error instanceof Error) {
     return { error: error.message, status: httpStatusOf(error), cause: String(error.cause ?? '') };
   }

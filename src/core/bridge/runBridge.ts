@@ -8,6 +8,7 @@ import { openRegistry } from '../registry/registry';
 import { ConnectionIdSchema } from '../registry/schema';
 import { openStatusFiles } from '../registry/statusFiles';
 import { createBearerFetch } from './bearerFetch';
+import { createNodeFetch } from './nodeFetch';
 import { Relay } from './relay';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
@@ -42,16 +43,21 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   if (!record) throw new CompanionError('connection_not_found');
 
   const statusFiles = openStatusFiles(options.dataDir);
+  const fetch = createNodeFetch();
   const tokens = createTokenManager({
     dataDir: options.dataDir,
     registry,
     statusFiles,
     logger: log,
+    fetch,
   });
-  const bearer = createBearerFetch({
-    getAccessToken: () => tokens.getAccessToken(id),
-    refreshAfterRejection: (rejected) => tokens.refreshAfterRejection(id, rejected),
-  });
+  const bearer = createBearerFetch(
+    {
+      getAccessToken: () => tokens.getAccessToken(id),
+      refreshAfterRejection: (rejected) => tokens.refreshAfterRejection(id, rejected),
+    },
+    fetch,
+  );
   const serverUrl = new URL(record.serverUrl);
   const logFields = { connection: id };
   const relay = new Relay({
