@@ -7,6 +7,7 @@ import { createCompanionService } from '../../src/core/service';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { createBridgedConnection, type BridgedConnection } from '../helpers/bridgedConnection';
 import { BRIDGE_SCRIPT, DEMO } from '../helpers/companion';
+import { expectNoSecretsUnder } from '../helpers/noSecrets';
 import { toolText } from '../helpers/sandbox';
 
 // SPLATTR_COMPANION_HOME moves the data folder, but the keychain is the person's one keychain:
@@ -42,5 +43,6 @@ describe('two data folders share one keychain', () => {
     });
     expect(answer.isError).toBeFalsy();
     expect(toolText(answer)).toContain(DEMO.email);
+    await expectNoSecretsUnder([connection.home, otherHome], await connection.fixture.secrets());
   });
 });
