@@ -9,6 +9,6 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     globalSetup: ['test/helpers/globalSetup.ts'],
-    reporters: ['default'],
+    reporters: ['default', './test/helpers/summaryReporter.ts'],
   },
 });

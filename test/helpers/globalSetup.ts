@@ -1,6 +1,12 @@
 import { execFileSync } from 'node:child_process';
 
-/** Tests launch the bridge exactly as a client config would, so it must be built first. */
+/**
+ * Tests use what a person runs: the bundled bridge and CLI (launched exactly as a client config
+ * or a terminal would) and the built UI (served to Chromium), so both are built first.
+ */
 export default function setup(): void {
   execFileSync(process.execPath, ['scripts/build-bridge.mjs'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
