@@ -5,6 +5,7 @@ import { ERROR_MESSAGES, CompanionError } from '../../src/shared/errors';
 import type { Connection } from '../../src/shared/connection';
 import { startHarness, type Harness } from './harness';
 import { createFakeCompanion, SIGN_IN_URL, type FakeCompanion } from './harness/fakeCompanion';
+import { collectPageErrors } from './harness/pageErrors';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const ADA = { email: 'ada@splattr.test', name: 'Ada Lovelace', organization: 'Acme' };
@@ -43,14 +44,7 @@ beforeEach(async () => {
     origin: new URL(harness.url).origin,
   });
   page = await context.newPage();
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    // A browser asks for /favicon.ico by itself; the app's window never does.
-    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) {
-      pageErrors.push(message.text());
-    }
-  });
+  pageErrors = collectPageErrors(page);
   await page.addInitScript(harness.initScript);
 });
 
