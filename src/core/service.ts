@@ -134,22 +134,21 @@ export async function createCompanionService(
     }
   }
 
-  /** Undoes an add at any step; also what the next start does after a crash mid-add. */
-  async function rollBackAdd(record: ConnectionRecord): Promise<void> {
-    await finishRemoval(record);
-  }
-
-  /** Removes everything of a connection; each step tolerates what an earlier crash already did. */
-  async function finishRemoval(record: ConnectionRecord): Promise<void> {
+  /**
+   * Removes everything of a connection; each step tolerates what an earlier crash already did.
+   * `signedInRefreshToken` is an add's own token, which the keychain may not hold yet: the grant
+   * is revoked with it so that a failed add leaves nothing at Splattr either.
+   */
+  async function finishRemoval(
+    record: ConnectionRecord,
+    signedInRefreshToken?: string,
+  ): Promise<void> {
     await getClient(record.client).removeEntry({ connectionId: record.id }, ctx);
     failpoint('remove:after-config', env);
     const stored = await tokenStore.get(record.id).catch(() => undefined);
-    if (stored?.refreshToken) {
-      const revoked = await revokeRefreshToken(
-        record.server,
-        record.registration,
-        stored.refreshToken,
-      );
+    const refreshToken = stored?.refreshToken ?? signedInRefreshToken;
+    if (refreshToken) {
+      const revoked = await revokeRefreshToken(record.server, record.registration, refreshToken);
       if (!revoked) log.warn('revocation at Splattr failed; local data removed anyway');
     }
     failpoint('remove:after-revoke', env);
@@ -164,8 +163,9 @@ export async function createCompanionService(
     for (const record of registry.list()) {
       if (record.state === 'active') continue;
       log.info(`completing an interrupted ${record.state === 'adding' ? 'add' : 'remove'}`);
-      await (record.state === 'adding' ? rollBackAdd(record) : finishRemoval(record)).catch(
-        (error: unknown) => log.error('recovery failed', { error: String(error) }),
+      // An interrupted add is undone, an interrupted remove finished: both mean removing.
+      await finishRemoval(record).catch((error: unknown) =>
+        log.error('recovery failed', { error: String(error) }),
       );
     }
     // No sweep of keychain entries this registry does not know: add writes the record before
@@ -191,11 +191,16 @@ export async function createCompanionService(
       );
     }
 
+    const id = `${client.id}-${randomBytes(4).toString('hex')}`;
+    // Reading the entry the tokens will go to (it does not exist yet) proves the keychain
+    // answers before the person signs in for nothing; unlike listing, it reads no other secret.
+    await tokenStore.get(id);
+
     const url = input.serverUrl ?? serverUrl();
     const result = await runSignIn(client.id, { serverUrl: url });
     const now = new Date().toISOString();
     const record = registry.put({
-      id: `${client.id}-${randomBytes(4).toString('hex')}`,
+      id,
       client: client.id,
       serverUrl: url,
       server: result.server,
@@ -213,7 +218,7 @@ export async function createCompanionService(
       failpoint('add:after-config', env);
       registry.update(record.id, { state: 'active' });
     } catch (error) {
-      await rollBackAdd(record).catch((undo: unknown) =>
+      await finishRemoval(record, result.tokens.refreshToken).catch((undo: unknown) =>
         log.error('could not undo a failed add', { error: String(undo) }),
       );
       throw error;

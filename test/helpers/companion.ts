@@ -9,6 +9,7 @@ import {
 import { parse } from 'jsonc-parser';
 import type { Browser } from 'playwright-core';
 import { getClient, type BridgeEntry } from '../../src/core/clients';
+import type { TokenStore } from '../../src/core/credentials/tokenStore';
 import { createCompanionService, type CompanionService } from '../../src/core/service';
 import type { ClientId } from '../../src/shared/clients';
 import type { Sandbox } from '../../src/sandbox';
@@ -37,6 +38,8 @@ export async function createTestCompanion(
   sandbox: Sandbox,
   browser: Browser,
   account: { email: string; password: string } = DEMO,
+  /** A keychain service of the test's own, for tests that count keychain entries. */
+  tokenStore?: TokenStore,
 ): Promise<TestCompanion> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'splattr-home-'));
   const dataDir = path.join(home, 'companion-data');
@@ -55,6 +58,7 @@ export async function createTestCompanion(
     service: await createCompanionService({
       env,
       launcher: { command: process.execPath, scriptPath: BRIDGE_SCRIPT },
+      tokenStore,
       openBrowser: async (url) => {
         const { consent } = companion;
         if (consent === 'ignore') return;

@@ -19,13 +19,15 @@ const KEYCHAIN_SENTENCE = ERROR_MESSAGES.keychain_unavailable;
 const NO_KEYRING = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/splattr-test-bus' };
 
 /**
- * A locked keychain that, like some real ones, quotes what it was given in its error: it
- * remembers every secret it was handed, so the test can look for them everywhere.
+ * A keychain that refuses to store and, like some real ones, quotes what it was given in its
+ * error: it remembers every secret it was handed, so the test can look for them everywhere.
+ * `readable`: it still answers reads (a write-protected keychain), so an add gets as far as
+ * storing the tokens; otherwise it is locked for everything.
  */
-function lockedKeychain(handed: string[]): KeychainBackend {
+function lockedKeychain(handed: string[], readable = false): KeychainBackend {
   const refuse = (what = '') => Promise.reject(new Error(`The collection is locked ${what}`));
   return {
-    getPassword: () => refuse(),
+    getPassword: () => (readable ? Promise.resolve(null) : refuse()),
     setPassword: (_service, _account, password) => {
       const tokens = JSON.parse(password) as { accessToken: string; refreshToken?: string };
       handed.push(tokens.accessToken, tokens.refreshToken ?? '');
@@ -59,8 +61,27 @@ describe('a locked or missing keychain', () => {
     return { home, env };
   }
 
-  it('service: add fails with the keychain sentence and writes the tokens nowhere else', async () => {
+  it('service: add refuses at once, before any sign-in, when the keychain is locked', async () => {
     const { home, env } = await tempEnv('splattr-locked-');
+    const opened: string[] = [];
+    const service = await createCompanionService({
+      env,
+      launcher: { command: process.execPath, scriptPath: BRIDGE_SCRIPT },
+      openBrowser: async (url) => void opened.push(url),
+      tokenStore: createTokenStore({ keychain: lockedKeychain([]) }),
+    });
+    try {
+      await expect(service.add({ client: 'cursor' })).rejects.toThrow(KEYCHAIN_SENTENCE);
+      expect(opened, 'no browser opened for a sign-in that could not be kept').toEqual([]);
+      expect(await service.listConnections({})).toEqual([]);
+    } finally {
+      await service.dispose();
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('service: an add whose tokens cannot be stored writes them nowhere else and ends the grant', async () => {
+    const { home, env } = await tempEnv('splattr-readonly-');
     const handed: string[] = [];
     const service = await createCompanionService({
       env,
@@ -68,7 +89,7 @@ describe('a locked or missing keychain', () => {
       openBrowser: async (url) => {
         void completeSignIn(browser, url, { ...DEMO, consent: 'allow' }).catch(() => undefined);
       },
-      tokenStore: createTokenStore({ keychain: lockedKeychain(handed) }),
+      tokenStore: createTokenStore({ keychain: lockedKeychain(handed, true) }),
     });
     try {
       const error = await service.add({ client: 'cursor' }).catch((e: unknown) => e);
@@ -76,12 +97,13 @@ describe('a locked or missing keychain', () => {
       expect((error as CompanionError).message).toBe(KEYCHAIN_SENTENCE);
       expect(handed.length, 'the add tried to store the tokens').toBeGreaterThan(0);
       expect(await service.listConnections({})).toEqual([]);
+      expect(await sandbox.controls.listGrants(DEMO.email)).toEqual([]);
       await expectNoSecretsUnder([home], handed);
     } finally {
       await service.dispose();
     }
 
-    // Once the keychain is back, the next start leaves nothing of the failed add behind.
+    // The next start with a working keychain finds nothing of the failed add.
     const next = await createCompanionService({
       env,
       launcher: { command: process.execPath, scriptPath: BRIDGE_SCRIPT },
@@ -93,16 +115,13 @@ describe('a locked or missing keychain', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it('CLI add: exit 1 with the keychain sentence, and nothing half-added', async () => {
+  it('CLI add: exit 1 with the keychain sentence before any sign-in, and nothing half-added', async () => {
     const { home, env } = await tempEnv('splattr-nokeyring-');
     try {
-      const add = runCli(['add', 'cursor', '--no-open'], { ...env, ...NO_KEYRING });
-      const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
-      await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
-      const added = await add.done;
+      const added = await runCli(['add', 'cursor', '--no-open'], { ...env, ...NO_KEYRING }).done;
       expect(added.code).toBe(1);
       expect(added.stderr.trim()).toBe(KEYCHAIN_SENTENCE);
-      expect(added.stdout).not.toContain('Connected');
+      expect(added.stdout).not.toContain('sign in');
 
       const listed = await runCli(['list', '--json'], env).done;
       expect(JSON.parse(listed.stdout)).toEqual([]);
