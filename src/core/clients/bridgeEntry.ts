@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BridgeLauncher } from '../service';
 import type { BridgeEntry, EntryState } from './types';
 

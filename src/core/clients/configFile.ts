@@ -43,6 +43,11 @@ export function backupPath(file: string): string {
   return `${file}.splattr-backup`;
 }
 
+/** The lock (a folder) held while a config file is edited. */
+export function lockPath(file: string): string {
+  return `${file}.splattr-lock`;
+}
+
 /** The value under `mcpServers[key]`, or undefined. A missing file reads as empty. */
 export async function readConfigEntry(file: string, key = CONFIG_ENTRY_KEY): Promise<unknown> {
   const target = await resolveTarget(file);
@@ -71,7 +76,7 @@ export async function editConfigEntry(
   const release = await lockfile
     .lock(target, {
       ...LOCK_OPTIONS,
-      lockfilePath: `${target}.splattr-lock`,
+      lockfilePath: lockPath(target),
       onCompromised: (error) => {
         compromised = error;
       },

@@ -1,8 +1,9 @@
+import { readdir } from 'node:fs/promises';
 import { CLIENT_NAMES, type ClientId } from '../../shared/clients';
 import { CompanionError } from '../../shared/errors';
 import { CONFIG_ENTRY_KEY } from '../../shared/server';
 import { classifyEntry } from './bridgeEntry';
-import { editConfigEntry, readConfigEntry } from './configFile';
+import { backupPath, editConfigEntry, lockPath, readConfigEntry } from './configFile';
 import { resolveContext, type ClientContext, type ResolvedContext } from './context';
 import { findProcesses } from './processes';
 import type { McpClient } from './types';
@@ -32,8 +33,15 @@ export function defineClient(spec: ClientSpec): McpClient {
     configPath,
     async isInstalled(ctx) {
       const c = resolveContext(ctx);
-      const configDir = c.path.dirname(spec.configPath(c));
-      return [configDir, ...spec.appLocations(c)].some((p) => c.exists(p));
+      if (spec.appLocations(c).some((p) => c.exists(p))) return true;
+      // The client's own folder counts only when the client put something in it: the folder
+      // this app creates to write the config (config, backup, lock) proves nothing.
+      const configFile = spec.configPath(c);
+      const ours = new Set(
+        [configFile, backupPath(configFile), lockPath(configFile)].map((p) => c.path.basename(p)),
+      );
+      const names = await readdir(c.path.dirname(configFile)).catch(() => [] as string[]);
+      return names.some((name) => !ours.has(name));
     },
     async isRunning() {
       return (await findProcesses(spec.processNames[process.platform] ?? [])).length > 0;

@@ -106,11 +106,15 @@ describe('on this machine', () => {
     await temp.cleanup();
   });
 
-  it('sees a client as installed once its config folder or its launcher exists', async () => {
+  it('sees a client as installed once it left files of its own or its launcher exists', async () => {
     expect(await claude.isInstalled(temp.ctx)).toBe(false);
     expect(await cursor.isInstalled(temp.ctx)).toBe(false);
 
-    await fs.mkdir(path.join(temp.home, '.config', 'Claude'), { recursive: true });
+    // The folder and files this app writes itself prove nothing.
+    await claude.addEntry(buildBridgeEntry(LAUNCHER, 'c1'), {}, temp.ctx);
+    expect(await claude.isInstalled(temp.ctx)).toBe(false);
+
+    await fs.writeFile(path.join(temp.home, '.config', 'Claude', 'Preferences'), '{}');
     await fs.writeFile(path.join(temp.bin, 'cursor'), '#!/bin/sh\n', { mode: 0o755 });
 
     expect(await claude.isInstalled(temp.ctx)).toBe(true);
