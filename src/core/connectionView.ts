@@ -1,4 +1,4 @@
-import type { Connection, ConnectionStatus } from '../shared/connection';
+import { NEEDS_SIGN_IN_HINT, type Connection, type ConnectionStatus } from '../shared/connection';
 import { CompanionError, ERROR_MESSAGES } from '../shared/errors';
 import type { ClientContext, McpClient } from './clients';
 import type { ConnectionRecord } from './registry/schema';
@@ -27,7 +27,8 @@ export async function viewConnection(
   let lastError: string | undefined;
   if (status?.needsSignIn) {
     state = 'needs_sign_in';
-    lastError = status.lastError ?? ERROR_MESSAGES.needs_sign_in;
+    // The status file holds the sentence meant for the AI client ("open Splattr Companion…").
+    lastError = NEEDS_SIGN_IN_HINT;
   } else if (configError) {
     state = 'error';
     lastError = configError;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClientIdSchema } from './clients';
 
 export const CONNECTION_STATUSES = [
@@ -16,6 +16,10 @@ export const STATUS_LABELS: Record<ConnectionStatus, string> = {
   missing_from_config: 'Missing from config',
   error: 'Error',
 };
+
+/** What the app shows on a connection that needs sign-in (the bridge tells the AI client more). */
+export const NEEDS_SIGN_IN_HINT =
+  'Splattr access ended (it was revoked or expired). Click Reconnect to sign in again.';
 
 export const AccountSchema = z.object({
   email: z.string(),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getClient } from '../../src/core/clients';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { ERROR_MESSAGES } from '../../src/shared/errors';
+import { NEEDS_SIGN_IN_HINT } from '../../src/shared/connection';
 import { launchBrowser, revokeOnSecurityPage } from '../helpers/browser';
 import {
   BRIDGE_SCRIPT,
@@ -156,7 +156,7 @@ describe('the journey through the window, against the real service and the sandb
       expect(refused.isError).toBe(true);
       expect(toolText(refused)).toBe(SIGN_IN_SENTENCE);
       await row().getByText('Needs sign-in').waitFor({ timeout: STATUS_FILE_WAIT_MS });
-      expect(await row().getByText(ERROR_MESSAGES.needs_sign_in).isVisible()).toBe(true);
+      expect(await row().getByText(NEEDS_SIGN_IN_HINT).isVisible()).toBe(true);
       await restart.getByRole('button', { name: 'Dismiss' }).click();
       await shot('04-needs-sign-in');
 
@@ -164,7 +164,7 @@ describe('the journey through the window, against the real service and the sandb
       await row().getByRole('button', { name: 'Reconnect Claude Desktop' }).click();
       await row().getByText('Connected').waitFor();
       expect(await toastThenDismiss('Claude Desktop is connected again')).toContain(ACCOUNT_LINE);
-      expect(await row().getByText(ERROR_MESSAGES.needs_sign_in).count()).toBe(0);
+      expect(await row().getByText(NEEDS_SIGN_IN_HINT).count()).toBe(0);
       await shot('05-reconnected');
       expect(toolText(await bridge.callTool({ name: 'whoami', arguments: {} }))).toContain(
         DEMO.email,
