@@ -1,6 +1,6 @@
 import { screen, type BrowserWindow, type Rectangle } from 'electron';
 import Store from 'electron-store';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dataDir } from '../core/paths';
 
 const BoundsSchema = z.object({

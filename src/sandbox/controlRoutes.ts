@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SandboxControls } from './controls';
 
 const Email = z.object({ email: z.string() });

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type Provider from 'oidc-provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountStore } from './accounts';
 import type { BrowserSessions } from './browserSessions';
 import { consentPage, messagePage, signInPage } from './pages';

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountStore } from './accounts';
 import type { BrowserSession, BrowserSessions } from './browserSessions';
 import type { GrantDirectory } from './grants';

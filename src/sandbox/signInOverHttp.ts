@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SCOPES } from './authServer';
 
 const LOOPBACK_REDIRECT = 'http://127.0.0.1/callback';

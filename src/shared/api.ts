@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClientIdSchema, ClientInfoSchema } from './clients';
 import { ConnectionSchema } from './connection';
 import { ErrorInfoSchema } from './errors';

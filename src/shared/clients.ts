@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The MCP clients the app knows. Adding one is a new module in core/clients and a line here. */
 export const CLIENT_IDS = ['claude-desktop', 'cursor'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every failure a person can see, with the sentence the UI and the CLI show. The sentence says

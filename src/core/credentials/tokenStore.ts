@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { KEYCHAIN_SERVICE } from '../../shared/server';
 import { CompanionError } from '../../shared/errors';
 import type { TokenSet } from '../oauth/types';

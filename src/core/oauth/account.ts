@@ -1,6 +1,6 @@
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Account } from '../../shared/connection';
 import { CompanionError } from '../../shared/errors';
 import type { FetchLike } from './http';

@@ -2,7 +2,7 @@ import path from 'node:path';
 // conf is the Electron-free core of electron-store (same file format, atomic writes, migrations).
 // electron-store itself imports `electron`, which src/core may not: the bridge runs as plain node.
 import Conf from 'conf';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { CompanionError } from '../../shared/errors';
 import { dataDir } from '../paths';
 import {

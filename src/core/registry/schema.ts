@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClientIdSchema } from '../../shared/clients';
 import { AccountSchema } from '../../shared/connection';
 import { CompanionError } from '../../shared/errors';

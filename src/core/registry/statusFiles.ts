@@ -2,7 +2,7 @@ import { watch as watchFolder } from 'node:fs';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { z } from 'zod';
+import * as z from 'zod';
 import { lockPath, withLock } from '../credentials/refreshLock';
 import { assertConnectionId, ConnectionIdSchema } from './schema';
 
