@@ -13,12 +13,10 @@ export interface ProcessCost {
 
 /** What the bridge's start-up and calls are made of, each measured on its own. */
 export interface BridgeParts {
-  /** `node --input-type=module -e 0`: the base the other three are compared with. */
+  /** `node --input-type=module -e 0`: the base the others are compared with. */
   nodeAlone: ProcessCost;
   /** The bridge bundle run without arguments: loaded and evaluated, then the usage error. */
   bundleLoaded: ProcessCost;
-  /** Node plus one fetch() to the sandbox: what starting undici costs. */
-  nodeWithFetch: ProcessCost;
   /** Node plus keytar loaded and one keychain read (libsecret over D-Bus). */
   nodeWithKeychainRead: ProcessCost;
   /** One keychain read of the connection's tokens, as the bridge does before each call (p50). */
@@ -34,15 +32,12 @@ const REPORT_AT_EXIT =
 
 export async function measureBridgeParts(input: {
   bridgeScript: string;
-  /** Any URL of the sandbox, for the fetch. */
-  url: string;
   connectionId: string;
   samples: number;
 }): Promise<BridgeParts> {
   const runs = {
     nodeAlone: ['--input-type=module', '-e', '0'],
     bundleLoaded: [input.bridgeScript],
-    nodeWithFetch: ['--input-type=module', '-e', `await fetch(${JSON.stringify(input.url)})`],
     nodeWithKeychainRead: [
       '--input-type=module',
       '-e',

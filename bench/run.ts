@@ -15,6 +15,7 @@ import { measureBridgeParts } from './parts';
 import { formatMarkdown, updateReadme } from './readmeSection';
 import { checkTargets, markdown, type BenchResults } from './report';
 import { startSandboxProcess } from './sandboxProcess';
+import { sourceState } from './sourceState';
 import { measureSignIn } from './signIn';
 import { bridgeSubject, directSubject, mcpRemoteSubject, type Connection } from './subjects';
 
@@ -49,6 +50,7 @@ async function cleanUp(): Promise<void> {
 async function main(): Promise<void> {
   const { progress, signal } = context;
   const startedAt = new Date();
+  const source = sourceState();
   progress('building the bridge bundle');
   const build = spawnSync(process.execPath, ['scripts/build-bridge.mjs'], {
     stdio: 'inherit',
@@ -82,10 +84,9 @@ async function main(): Promise<void> {
   );
 
   signal.throwIfAborted();
-  progress('the parts: Node, the bundle, fetch, the keychain, one more process');
+  progress('the parts: Node, the bundle, the keychain, one more process');
   const parts = await measureBridgeParts({
     bridgeScript: BRIDGE_SCRIPT,
-    url: sandbox.origin,
     connectionId: connection.id,
     samples: PLAN.startupSamples,
   });
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     machine,
+    source,
     plan: { ...PLAN, signInSamples: SIGN_IN_SAMPLES },
     subjects,
     parts,
