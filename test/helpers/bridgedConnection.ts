@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getClient, type BridgeEntry } from '../../src/core/clients';
 import { openRegistry } from '../../src/core/registry/registry';
@@ -9,11 +6,9 @@ import { createCompanionService, type CompanionService } from '../../src/core/se
 import type { Sandbox } from '../../src/sandbox';
 import { BRIDGE_SCRIPT, connectThroughEntry } from './companion';
 import { createConnectionFixture, type ConnectionFixture } from './connectionFixture';
+import { createTestHome, type TestHome } from './testHome';
 
-export interface BridgedConnection {
-  home: string;
-  dataDir: string;
-  env: NodeJS.ProcessEnv;
+export interface BridgedConnection extends TestHome {
   fixture: ConnectionFixture;
   /** The real service over this HOME (its list is what the app and `list` show). */
   service: CompanionService;
@@ -45,15 +40,8 @@ export async function createBridgedConnection(
   sandbox: Sandbox,
   options: BridgedConnectionOptions = {},
 ): Promise<BridgedConnection> {
-  const home = await mkdtemp(path.join(os.tmpdir(), 'splattr-rel-'));
-  const dataDir = path.join(home, 'companion-data');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    SPLATTR_COMPANION_HOME: dataDir,
-    SPLATTR_MCP_URL: sandbox.mcpUrl,
-  };
+  const testHome = await createTestHome(sandbox, 'splattr-rel-');
+  const { home, dataDir, env } = testHome;
   const fixture = await createConnectionFixture(sandbox, {
     dataDir,
     expiresAt: options.expiresAt,
@@ -98,7 +86,7 @@ export async function createBridgedConnection(
       await Promise.all(bridges.map((client) => client.close().catch(() => undefined)));
       await service.dispose();
       await fixture.dispose();
-      await rm(home, { recursive: true, force: true });
+      await testHome.dispose();
     },
   };
 }

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { Browser } from 'playwright-core';
+import { completeSignIn } from './browser';
+import { DEMO } from './companion';
 
 export const CLI_SCRIPT = path.resolve('out/cli/cli.mjs');
 
@@ -63,4 +66,15 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): CliRun {
       });
     },
   };
+}
+
+/**
+ * `add cursor --no-open`, its printed link (a loopback redirect with a PKCE challenge) completed
+ * in Chromium by the demo person, who allows access. Resolves with how the CLI ended.
+ */
+export async function addCursorThroughCli(browser: Browser, env: NodeJS.ProcessEnv) {
+  const add = runCli(['add', 'cursor', '--no-open'], env);
+  const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
+  await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
+  return add.done;
 }

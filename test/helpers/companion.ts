@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
@@ -14,15 +13,13 @@ import { createCompanionService, type CompanionService } from '../../src/core/se
 import type { ClientId } from '../../src/shared/clients';
 import type { Sandbox } from '../../src/sandbox';
 import { completeSignIn } from './browser';
+import { createTestHome, type TestHome } from './testHome';
 
 export const BRIDGE_SCRIPT = path.resolve('out/bridge/bridge.mjs');
 export const DEMO = { email: 'demo@splattr.test', password: 'demo' } as const;
 
-export interface TestCompanion {
+export interface TestCompanion extends TestHome {
   service: CompanionService;
-  home: string;
-  dataDir: string;
-  env: NodeJS.ProcessEnv;
   /** The `splattr` entry in a client's config file as written, or undefined. */
   configEntry(client: ClientId): Promise<BridgeEntry | undefined>;
   /** How the person answers every sign-in the app starts; `ignore`: the browser never opens. */
@@ -41,19 +38,10 @@ export async function createTestCompanion(
   /** A keychain service of the test's own, for tests that count keychain entries. */
   tokenStore?: TokenStore,
 ): Promise<TestCompanion> {
-  const home = await mkdtemp(path.join(os.tmpdir(), 'splattr-home-'));
-  const dataDir = path.join(home, 'companion-data');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    SPLATTR_COMPANION_HOME: dataDir,
-    SPLATTR_MCP_URL: sandbox.mcpUrl,
-  };
+  const testHome = await createTestHome(sandbox);
+  const { env } = testHome;
   const companion: TestCompanion = {
-    home,
-    dataDir,
-    env,
+    ...testHome,
     consent: 'allow',
     service: await createCompanionService({
       env,
@@ -72,7 +60,7 @@ export async function createTestCompanion(
     },
     async dispose() {
       await companion.service.dispose();
-      await rm(home, { recursive: true, force: true });
+      await testHome.dispose();
     },
   };
   return companion;

@@ -1,15 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { completeSignIn, launchBrowser } from '../helpers/browser';
-import { runCli } from '../helpers/cli';
+import { launchBrowser } from '../helpers/browser';
+import { addCursorThroughCli, runCli } from '../helpers/cli';
 import { DEMO } from '../helpers/companion';
 import { expectConsistent, snapshot } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
+import { createTestHome, type TestHome } from '../helpers/testHome';
 
 /** Where add can be cut short, in order, and what each step had done when the power went. */
 const ADD_STEPS = [
@@ -21,7 +19,7 @@ const ADD_STEPS = [
 describe('kill -9 during `splattr-companion add`, then the next start', () => {
   let sandbox: Sandbox;
   let browser: Browser;
-  let home: string;
+  let testHome: TestHome;
   let env: NodeJS.ProcessEnv;
   const seen = new Set<string>();
   const secrets: string[] = [];
@@ -29,28 +27,14 @@ describe('kill -9 during `splattr-companion add`, then the next start', () => {
 
   beforeAll(async () => {
     [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-    home = await mkdtemp(path.join(os.tmpdir(), 'splattr-crash-add-'));
-    env = {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      SPLATTR_COMPANION_HOME: path.join(home, 'data'),
-      SPLATTR_MCP_URL: sandbox.mcpUrl,
-    };
+    testHome = await createTestHome(sandbox, 'splattr-crash-add-');
+    env = testHome.env;
   });
   afterAll(async () => {
     for (const id of seen) await keychain.delete(id).catch(() => undefined);
     await Promise.all([browser?.close(), sandbox?.close()]);
-    await rm(home, { recursive: true, force: true });
+    await testHome?.dispose();
   });
-
-  /** `add cursor --no-open`, with the printed link completed in Chromium as a person would. */
-  async function addThroughCli(extraEnv: Record<string, string> = {}) {
-    const add = runCli(['add', 'cursor', '--no-open'], { ...env, ...extraEnv });
-    const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
-    await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
-    return add.done;
-  }
 
   async function rememberSecrets(id: string): Promise<void> {
     const tokens = await keychain.get(id);
@@ -60,7 +44,10 @@ describe('kill -9 during `splattr-companion add`, then the next start', () => {
   it.each(ADD_STEPS)(
     'killed at $failpoint: the next start rolls the add back completely',
     async ({ failpoint, tokens, entry }) => {
-      const killed = await addThroughCli({ SPLATTR_FAILPOINT: failpoint });
+      const killed = await addCursorThroughCli(browser, {
+        ...env,
+        SPLATTR_FAILPOINT: failpoint,
+      });
       expect(killed.signal).toBe('SIGKILL');
       expect(killed.stdout).not.toContain('Connected');
 
@@ -87,7 +74,7 @@ describe('kill -9 during `splattr-companion add`, then the next start', () => {
   );
 
   it('after all that, adding again works and the connection answers', async () => {
-    const added = await addThroughCli();
+    const added = await addCursorThroughCli(browser, env);
     expect(added.stderr).toBe('');
     expect(added.stdout).toContain(`Connected Cursor as ${DEMO.email} · Acme.`);
     expect(added.code).toBe(0);
@@ -99,6 +86,6 @@ describe('kill -9 during `splattr-companion add`, then the next start', () => {
     const tested = await runCli(['test', id!], env).done;
     expect(tested.stdout).toMatch(/Splattr answered with \d+ tools/);
     expect(tested.code).toBe(0);
-    await expectNoSecretsUnder([home], secrets);
+    await expectNoSecretsUnder([testHome.home], secrets);
   });
 });

@@ -1,15 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { completeSignIn, launchBrowser } from '../helpers/browser';
-import { runCli } from '../helpers/cli';
+import { launchBrowser } from '../helpers/browser';
+import { addCursorThroughCli, runCli } from '../helpers/cli';
 import { DEMO } from '../helpers/companion';
 import { expectConsistent, snapshot } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
+import { createTestHome, type TestHome } from '../helpers/testHome';
 
 /** Where remove can be cut short, in order, and what each step had done when the power went. */
 const REMOVE_STEPS = [
@@ -21,7 +19,7 @@ const REMOVE_STEPS = [
 describe('kill -9 during `splattr-companion remove`, then the next start', () => {
   let sandbox: Sandbox;
   let browser: Browser;
-  let home: string;
+  let testHome: TestHome;
   let env: NodeJS.ProcessEnv;
   const seen = new Set<string>();
   const secrets: string[] = [];
@@ -29,27 +27,18 @@ describe('kill -9 during `splattr-companion remove`, then the next start', () =>
 
   beforeAll(async () => {
     [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-    home = await mkdtemp(path.join(os.tmpdir(), 'splattr-crash-remove-'));
-    env = {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      SPLATTR_COMPANION_HOME: path.join(home, 'data'),
-      SPLATTR_MCP_URL: sandbox.mcpUrl,
-    };
+    testHome = await createTestHome(sandbox, 'splattr-crash-remove-');
+    env = testHome.env;
   });
   afterAll(async () => {
     for (const id of seen) await keychain.delete(id).catch(() => undefined);
     await Promise.all([browser?.close(), sandbox?.close()]);
-    await rm(home, { recursive: true, force: true });
+    await testHome?.dispose();
   });
 
   /** A finished `add cursor --no-open`; returns the new connection's id and client id. */
   async function addConnection(): Promise<{ id: string; clientId: string }> {
-    const add = runCli(['add', 'cursor', '--no-open'], env);
-    const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
-    await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
-    const added = await add.done;
+    const added = await addCursorThroughCli(browser, env);
     expect(added.stdout).toContain(`Connected Cursor as ${DEMO.email} · Acme.`);
     expect(added.code).toBe(0);
     const [record] = (await snapshot(env, seen)).records;
@@ -96,6 +85,6 @@ describe('kill -9 during `splattr-companion remove`, then the next start', () =>
     const tested = await runCli(['test', id], env).done;
     expect(tested.stdout).toMatch(/Splattr answered with \d+ tools/);
     expect(tested.code).toBe(0);
-    await expectNoSecretsUnder([home], secrets);
+    await expectNoSecretsUnder([testHome.home], secrets);
   });
 });

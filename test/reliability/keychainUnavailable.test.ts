@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenStore, type KeychainBackend } from '../../src/core/credentials/tokenStore';
@@ -13,6 +10,7 @@ import { runCli } from '../helpers/cli';
 import { BRIDGE_SCRIPT, DEMO } from '../helpers/companion';
 import { expectConsistent } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
+import { createTestHome } from '../helpers/testHome';
 
 const KEYCHAIN_SENTENCE = ERROR_MESSAGES.keychain_unavailable;
 /** A session bus that is not there: libsecret, and so keytar, cannot reach any keyring. */
@@ -49,20 +47,8 @@ describe('a locked or missing keychain', () => {
     await Promise.all([browser?.close(), sandbox?.close()]);
   });
 
-  async function tempEnv(prefix: string) {
-    const home = await mkdtemp(path.join(os.tmpdir(), prefix));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      SPLATTR_COMPANION_HOME: path.join(home, 'data'),
-      SPLATTR_MCP_URL: sandbox.mcpUrl,
-    };
-    return { home, env };
-  }
-
   it('service: add refuses at once, before any sign-in, when the keychain is locked', async () => {
-    const { home, env } = await tempEnv('splattr-locked-');
+    const { env, dispose } = await createTestHome(sandbox, 'splattr-locked-');
     const opened: string[] = [];
     const service = await createCompanionService({
       env,
@@ -76,12 +62,12 @@ describe('a locked or missing keychain', () => {
       expect(await service.listConnections({})).toEqual([]);
     } finally {
       await service.dispose();
-      await rm(home, { recursive: true, force: true });
+      await dispose();
     }
   });
 
   it('service: an add whose tokens cannot be stored writes them nowhere else and ends the grant', async () => {
-    const { home, env } = await tempEnv('splattr-readonly-');
+    const { home, env, dispose } = await createTestHome(sandbox, 'splattr-readonly-');
     const handed: string[] = [];
     const service = await createCompanionService({
       env,
@@ -112,11 +98,11 @@ describe('a locked or missing keychain', () => {
     await next.dispose();
     expect(await expectConsistent(env, [])).toEqual([]);
     await expectNoSecretsUnder([home], handed);
-    await rm(home, { recursive: true, force: true });
+    await dispose();
   });
 
   it('CLI add: exit 1 with the keychain sentence before any sign-in, and nothing half-added', async () => {
-    const { home, env } = await tempEnv('splattr-nokeyring-');
+    const { env, dispose } = await createTestHome(sandbox, 'splattr-nokeyring-');
     try {
       const added = await runCli(['add', 'cursor', '--no-open'], { ...env, ...NO_KEYRING }).done;
       expect(added.code).toBe(1);
@@ -127,7 +113,7 @@ describe('a locked or missing keychain', () => {
       expect(JSON.parse(listed.stdout)).toEqual([]);
       expect(await expectConsistent(env, [])).toEqual([]);
     } finally {
-      await rm(home, { recursive: true, force: true });
+      await dispose();
     }
   });
 

@@ -1,37 +1,30 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startSandbox, type Sandbox } from '../../../src/sandbox';
 import { ConnectionSchema } from '../../../src/shared/connection';
-import { completeSignIn, launchBrowser } from '../../helpers/browser';
-import { runCli } from '../../helpers/cli';
+import { launchBrowser } from '../../helpers/browser';
+import { addCursorThroughCli, runCli } from '../../helpers/cli';
 import { DEMO } from '../../helpers/companion';
+import { createTestHome, type TestHome } from '../../helpers/testHome';
 
 describe('the splattr-companion CLI', () => {
   let sandbox: Sandbox;
   let browser: Browser;
-  let home: string;
+  let testHome: TestHome;
   let env: NodeJS.ProcessEnv;
-  const cursorConfig = () => path.join(home, '.cursor', 'mcp.json');
+  const cursorConfig = () => path.join(testHome.home, '.cursor', 'mcp.json');
 
   beforeAll(async () => {
     [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-    home = await mkdtemp(path.join(os.tmpdir(), 'splattr-cli-'));
-    env = {
-      ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      SPLATTR_COMPANION_HOME: path.join(home, 'data'),
-      SPLATTR_MCP_URL: sandbox.mcpUrl,
-      BROWSER: '/bin/false',
-    };
+    testHome = await createTestHome(sandbox, 'splattr-cli-');
+    env = { ...testHome.env, BROWSER: '/bin/false' };
   });
   afterAll(async () => {
     await Promise.all([browser?.close(), sandbox?.close()]);
-    await rm(home, { recursive: true, force: true });
+    await testHome?.dispose();
   });
 
   it('answers usage errors with exit code 2 and the usage text', async () => {
@@ -43,10 +36,7 @@ describe('the splattr-companion CLI', () => {
   });
 
   it('adds with --no-open, lists as JSON, reports status, tests, and removes', async () => {
-    const add = runCli(['add', 'cursor', '--no-open'], env);
-    const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
-    await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
-    const added = await add.done;
+    const added = await addCursorThroughCli(browser, env);
     expect(added.stderr).toBe('');
     expect(added.stdout).toContain('Open this link in a browser to sign in to Splattr:');
     expect(added.stdout).toContain('Connected Cursor as demo@splattr.test · Acme.');
