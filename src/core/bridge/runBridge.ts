@@ -4,7 +4,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { CompanionError } from '../../shared/errors';
 import { createTokenManager } from '../credentials/tokenManager';
 import { createLogger } from '../log';
-import { openRegistry } from '../registry/registry';
+import { openRegistryReader } from '../registry/registryReader';
 import { ConnectionIdSchema } from '../registry/schema';
 import { openStatusFiles } from '../registry/statusFiles';
 import { createBearerFetch } from './bearerFetch';
@@ -38,7 +38,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   }
   const id = parsedId.data;
   const log = createLogger(options.dataDir, 'bridge');
-  const registry = openRegistry({ dataDir: options.dataDir });
+  const registry = openRegistryReader({ dataDir: options.dataDir });
   const record = registry.get(id);
   if (!record) throw new CompanionError('connection_not_found');
 

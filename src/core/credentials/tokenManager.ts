@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '../log';
 import { refreshTokens } from '../oauth/refresh';
 import type { TokenSet } from '../oauth/types';
 import { dataDir as defaultDataDir } from '../paths';
-import { openRegistry, type Registry } from '../registry/registry';
+import type { RegistryReader } from '../registry/registryReader';
 import type { ConnectionRecord } from '../registry/schema';
 import { openStatusFiles, type StatusFiles } from '../registry/statusFiles';
 import { withRefreshLock, type LockTiming } from './refreshLock';
@@ -21,7 +21,8 @@ export interface RetryPolicy {
 export interface TokenManagerOptions {
   dataDir?: string;
   tokenStore?: TokenStore;
-  registry?: Pick<Registry, 'get'>;
+  /** The bridge passes the read-only reader (it never writes the registry); the app its registry. */
+  registry: Pick<RegistryReader, 'get'>;
   statusFiles?: StatusFiles;
   fetch?: FetchLike;
   /**
@@ -60,10 +61,10 @@ const DEFAULT_MARGIN_MS = 60_000;
  * still need one. Transient failures are retried and never cost the person their sign-in; only
  * the server's `invalid_grant` / `invalid_client` do.
  */
-export function createTokenManager(options: TokenManagerOptions = {}): TokenManager {
+export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const dir = options.dataDir ?? defaultDataDir();
   const store = options.tokenStore ?? createTokenStore();
-  const registry = options.registry ?? openRegistry({ dataDir: dir });
+  const { registry } = options;
   const status = options.statusFiles ?? openStatusFiles(dir);
   const log = options.logger ?? createLogger(dir, 'credentials');
   const now = options.now ?? Date.now;

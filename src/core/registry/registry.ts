@@ -1,4 +1,3 @@
-import path from 'node:path';
 // conf is the Electron-free core of electron-store (same file format, atomic writes, migrations).
 // electron-store itself imports `electron`, which src/core may not: the bridge runs as plain node.
 import Conf from 'conf';
@@ -6,8 +5,15 @@ import type * as z from 'zod';
 import { CompanionError } from '../../shared/errors';
 import { dataDir } from '../paths';
 import {
+  openRegistryReader,
+  readRegistryFile,
+  REGISTRY_FILE_NAME,
+  REGISTRY_FORMAT_VERSION,
+  registryUnreadable,
+  type RegistryReader,
+} from './registryReader';
+import {
   ConnectionRecordSchema,
-  RegistryContentSchema,
   RegistrySettingsSchema,
   assertConnectionId,
   type ConnectionRecord,
@@ -15,9 +21,7 @@ import {
   type RegistrySettings,
 } from './schema';
 
-/** The file format version (conf's `projectVersion`), not the app version. */
-export const REGISTRY_FORMAT_VERSION = '2.0.0';
-const FILE_NAME = 'registry';
+export { REGISTRY_FORMAT_VERSION };
 
 type StoredFile = Partial<RegistryContent> & Record<string, unknown>;
 
@@ -38,17 +42,13 @@ const migrations: Record<string, (store: Conf<StoredFile>) => void> = {
 
 export type ConnectionPatch = Partial<Omit<ConnectionRecord, 'id' | 'createdAt' | 'updatedAt'>>;
 
-export interface Registry {
-  readonly path: string;
-  list(): ConnectionRecord[];
-  get(id: string): ConnectionRecord | undefined;
+export interface Registry extends RegistryReader {
   /** Creates or replaces a record. */
   put(record: ConnectionRecord): ConnectionRecord;
   /** Throws `connection_not_found` when there is no such record. */
   update(id: string, patch: ConnectionPatch): ConnectionRecord;
   /** Returns whether a record was there. */
   delete(id: string): boolean;
-  getSettings(): RegistrySettings;
   setSettings(patch: RegistrySettings): RegistrySettings;
 }
 
@@ -58,52 +58,39 @@ export interface RegistryOptions {
 }
 
 /**
- * Connection records, none of them secret. Every read goes to the file (conf does not cache),
- * so the bridges, which only read, see the app's latest write. The app's service is the only
- * writer; bridges report through status files instead.
+ * Connection records, none of them secret, for the app's service: the only writer (conf, for its
+ * atomic writes and migrations). Reads go through the same file read as the bridges'
+ * `openRegistryReader`; bridges report through status files instead.
  */
 export function openRegistry(options: RegistryOptions = {}): Registry {
   const dir = options.dataDir ?? dataDir();
   const now = options.now ?? (() => new Date());
-  const filePath = path.join(dir, `${FILE_NAME}.json`);
+  const reader = openRegistryReader({ dataDir: dir });
+  const filePath = reader.path;
 
   let conf: Conf<StoredFile>;
   try {
     conf = new Conf<StoredFile>({
       cwd: dir,
-      configName: FILE_NAME,
+      configName: REGISTRY_FILE_NAME,
       projectVersion: REGISTRY_FORMAT_VERSION,
       migrations,
       accessPropertiesByDotNotation: false,
       configFileMode: 0o600,
     });
   } catch (error) {
-    throw unreadable(filePath, error);
+    throw registryUnreadable(filePath, error);
   }
 
-  function read(): RegistryContent {
-    let raw: StoredFile;
-    try {
-      raw = conf.store;
-    } catch (error) {
-      throw unreadable(filePath, error);
-    }
-    const parsed = RegistryContentSchema.safeParse({
-      connections: raw.connections ?? {},
-      settings: raw.settings ?? {},
-    });
-    if (!parsed.success) throw unreadable(filePath, parsed.error);
-    return parsed.data;
-  }
+  // Changes start from the file as it is now, read as the bridges read it.
+  const read = () => readRegistryFile(filePath);
 
   function write(content: RegistryContent): void {
     conf.set({ connections: content.connections, settings: content.settings });
   }
 
   return {
-    path: filePath,
-    list: () => Object.values(read().connections),
-    get: (id) => read().connections[id],
+    ...reader,
     put(record) {
       const valid = parseOrRefuse(ConnectionRecordSchema, record, 'connection record');
       const content = read();
@@ -137,7 +124,6 @@ export function openRegistry(options: RegistryOptions = {}): Registry {
       write(content);
       return true;
     },
-    getSettings: () => read().settings,
     setSettings(patch) {
       const content = read();
       content.settings = parseOrRefuse(
@@ -158,13 +144,5 @@ function parseOrRefuse<T>(schema: z.ZodType<T>, value: unknown, what: string): T
   throw new CompanionError(
     'invalid_input',
     `The ${what} is invalid (${fields}); nothing was saved.`,
-  );
-}
-
-function unreadable(filePath: string, cause: unknown): CompanionError {
-  return new CompanionError(
-    'registry_invalid',
-    `Splattr Companion's list of connections (${filePath}) is damaged and could not be read. Move the file aside and add your connections again.`,
-    { cause },
   );
 }

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTokenManager, type TokenManager } from '../../../src/core/credentials/tokenManager';
 import { createTokenStore } from '../../../src/core/credentials/tokenStore';
 import { openStatusFiles } from '../../../src/core/registry/statusFiles';
+import { openRegistryReader } from '../../../src/core/registry/registryReader';
 import { CompanionError } from '../../../src/shared/errors';
 import { startSandbox, type Sandbox } from '../../../src/sandbox';
 import { buildRefreshWorker, startWorker } from '../../fixtures/workerProcess';
@@ -51,7 +52,7 @@ async function expiredConnection(): Promise<ConnectionFixture> {
 
 const refreshCount = () => sandbox.controls.tokenRequests().refresh_token ?? 0;
 const manager = (retry = { attempts: 3, initialDelayMs: 20, maxDelayMs: 50 }): TokenManager =>
-  createTokenManager({ dataDir, retry });
+  createTokenManager({ dataDir, registry: openRegistryReader({ dataDir }), retry });
 
 async function whoami(accessToken: string): Promise<string> {
   const client = new Client({ name: 'token-manager-test', version: '1.0.0' });
@@ -152,7 +153,11 @@ describe('single-flight refresh across processes', () => {
     });
     try {
       expect(await holder.nextLine()).toBe('held');
-      const tokens = createTokenManager({ dataDir, lock: { waitMs: 500 } });
+      const tokens = createTokenManager({
+        dataDir,
+        registry: openRegistryReader({ dataDir }),
+        lock: { waitMs: 500 },
+      });
       expect((await rejection(tokens.getAccessToken(id))).code).toBe('server_unreachable');
       expect(refreshCount()).toBe(0);
       expect((await openStatusFiles(dataDir).read(id))?.needsSignIn ?? false).toBe(false);
