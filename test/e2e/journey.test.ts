@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getClient } from '../../src/core/clients';
@@ -16,9 +15,8 @@ import {
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
 import { toolText } from '../helpers/sandbox';
 import { startHarness, type Harness } from './harness';
-import { collectPageErrors } from './harness/pageErrors';
+import { newAppPage, screenshot } from './harness/appPage';
 
-const SCREENSHOTS = 'test-results/screenshots';
 const ACCOUNT_LINE = 'demo@splattr.test · Acme';
 const SIGN_IN_SENTENCE =
   'Splattr needs you to sign in again: open Splattr Companion and click Reconnect on Claude Desktop.';
@@ -35,17 +33,10 @@ let pageErrors: string[];
 const keychain = createTokenStore();
 
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
   [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
   companion = await createTestCompanion(sandbox, browser);
   harness = await startHarness({ impl: companion.service });
-  const context = await browser.newContext({ viewport: { width: 920, height: 720 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: new URL(harness.url).origin,
-  });
-  page = await context.newPage();
-  pageErrors = collectPageErrors(page);
-  await page.addInitScript(harness.initScript);
+  ({ page, pageErrors } = await newAppPage(browser, harness));
 });
 
 afterAll(async () => {
@@ -56,7 +47,7 @@ afterAll(async () => {
 });
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: `${SCREENSHOTS}/journey-${name}.png`, animations: 'disabled' });
+  await screenshot(page, `journey-${name}`);
 }
 
 const row = () => page.getByRole('listitem', { name: 'Claude Desktop' });

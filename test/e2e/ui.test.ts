@@ -1,13 +1,12 @@
-import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES, CompanionError } from '../../src/shared/errors';
 import type { Connection } from '../../src/shared/connection';
+import { launchBrowser } from '../helpers/browser';
 import { startHarness, type Harness } from './harness';
+import { newAppPage, screenshot } from './harness/appPage';
 import { createFakeCompanion, SIGN_IN_URL, type FakeCompanion } from './harness/fakeCompanion';
-import { collectPageErrors } from './harness/pageErrors';
 
-const SCREENSHOTS = 'test-results/screenshots';
 const ADA = { email: 'ada@splattr.test', name: 'Ada Lovelace', organization: 'Acme' };
 
 let browser: Browser;
@@ -17,19 +16,7 @@ let page: Page;
 let pageErrors: string[];
 
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -39,13 +26,7 @@ afterAll(async () => {
 beforeEach(async () => {
   fake = createFakeCompanion();
   harness = await startHarness({ impl: fake.impl });
-  const context = await browser.newContext({ viewport: { width: 920, height: 720 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: new URL(harness.url).origin,
-  });
-  page = await context.newPage();
-  pageErrors = collectPageErrors(page);
-  await page.addInitScript(harness.initScript);
+  ({ page, pageErrors } = await newAppPage(browser, harness));
 });
 
 afterEach(async () => {
@@ -62,7 +43,7 @@ async function open(): Promise<void> {
 }
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, animations: 'disabled' });
+  await screenshot(page, name);
 }
 
 function connection(overrides: Partial<Connection> = {}): Connection {
