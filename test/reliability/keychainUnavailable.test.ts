@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenStore, type KeychainBackend } from '../../src/core/credentials/tokenStore';
 import { createCompanionService } from '../../src/core/service';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { CompanionError, ERROR_MESSAGES } from '../../src/shared/errors';
+import { ERROR_MESSAGES } from '../../src/shared/errors';
 import { completeSignIn, launchBrowser } from '../helpers/browser';
 import { createBridgedConnection, type BridgedConnection } from '../helpers/bridgedConnection';
 import { runCli } from '../helpers/cli';
@@ -11,6 +11,7 @@ import { BRIDGE_SCRIPT, DEMO } from '../helpers/companion';
 import { expectConsistent } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
 import { createTestHome } from '../helpers/testHome';
+import { companionError } from '../helpers/companionError';
 
 const KEYCHAIN_SENTENCE = ERROR_MESSAGES.keychain_unavailable;
 /** A session bus that is not there: libsecret, and so keytar, cannot reach any keyring. */
@@ -78,9 +79,8 @@ describe('a locked or missing keychain', () => {
       tokenStore: createTokenStore({ keychain: lockedKeychain(handed, true) }),
     });
     try {
-      const error = await service.add({ client: 'cursor' }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(CompanionError);
-      expect((error as CompanionError).message).toBe(KEYCHAIN_SENTENCE);
+      const error = await companionError(service.add({ client: 'cursor' }));
+      expect(error.message).toBe(KEYCHAIN_SENTENCE);
       expect(handed.length, 'the add tried to store the tokens').toBeGreaterThan(0);
       expect(await service.listConnections({})).toEqual([]);
       expect(await sandbox.controls.listGrants(DEMO.email)).toEqual([]);

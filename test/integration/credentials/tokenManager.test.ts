@@ -9,11 +9,11 @@ import { createTokenManager, type TokenManager } from '../../../src/core/credent
 import { createTokenStore } from '../../../src/core/credentials/tokenStore';
 import { openStatusFiles } from '../../../src/core/registry/statusFiles';
 import { openRegistryReader } from '../../../src/core/registry/registryReader';
-import { CompanionError } from '../../../src/shared/errors';
 import { startSandbox, type Sandbox } from '../../../src/sandbox';
 import { buildRefreshWorker, startWorker } from '../../fixtures/workerProcess';
 import { createConnectionFixture, type ConnectionFixture } from '../../helpers/connectionFixture';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
+import { companionError } from '../../helpers/companionError';
 
 const EMAIL = 'demo@splattr.test';
 const store = createTokenStore();
@@ -68,15 +68,6 @@ async function whoami(accessToken: string): Promise<string> {
   } finally {
     await client.close();
   }
-}
-
-async function rejection(work: Promise<unknown>): Promise<CompanionError> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CompanionError);
-  return error as CompanionError;
 }
 
 describe('single-flight refresh across processes', () => {
@@ -158,7 +149,7 @@ describe('single-flight refresh across processes', () => {
         registry: openRegistryReader({ dataDir }),
         lock: { waitMs: 500 },
       });
-      expect((await rejection(tokens.getAccessToken(id))).code).toBe('server_unreachable');
+      expect((await companionError(tokens.getAccessToken(id))).code).toBe('server_unreachable');
       expect(refreshCount()).toBe(0);
       expect((await openStatusFiles(dataDir).read(id))?.needsSignIn ?? false).toBe(false);
     } finally {
@@ -186,7 +177,7 @@ describe('an unavailable token endpoint', () => {
     const { id } = await expiredConnection();
     sandbox.controls.failTokenEndpoint({ status: 503, times: 100 });
     const tokens = manager();
-    const error = await rejection(tokens.getAccessToken(id));
+    const error = await companionError(tokens.getAccessToken(id));
     expect(error.code).toBe('server_error');
     expect(refreshCount()).toBe(3);
     const status = await openStatusFiles(dataDir).read(id);
@@ -212,7 +203,7 @@ describe('a grant or registration the server no longer knows', () => {
     await sandbox.controls.revokeAccount(EMAIL);
     const tokens = manager();
 
-    const error = await rejection(tokens.getAccessToken(id));
+    const error = await companionError(tokens.getAccessToken(id));
     expect(error.code).toBe('needs_sign_in');
     expect(refreshCount()).toBe(1);
     expect(await openStatusFiles(dataDir).read(id)).toMatchObject({
@@ -221,7 +212,7 @@ describe('a grant or registration the server no longer knows', () => {
     });
     // The dead tokens are gone, so later calls do not ask the server again.
     expect(await store.get(id)).toBeUndefined();
-    expect((await rejection(tokens.getAccessToken(id))).code).toBe('needs_sign_in');
+    expect((await companionError(tokens.getAccessToken(id))).code).toBe('needs_sign_in');
     expect(refreshCount()).toBe(1);
 
     // A new sign-in's tokens clear the mark.
@@ -242,7 +233,7 @@ describe('a grant or registration the server no longer knows', () => {
   it('registration deleted (invalid_client): needs sign-in', async () => {
     const { id, record } = await expiredConnection();
     await sandbox.controls.deleteClient(record.registration.clientId);
-    const error = await rejection(manager().getAccessToken(id));
+    const error = await companionError(manager().getAccessToken(id));
     expect(error.code).toBe('needs_sign_in');
     expect((await openStatusFiles(dataDir).read(id))?.needsSignIn).toBe(true);
   });
@@ -250,7 +241,7 @@ describe('a grant or registration the server no longer knows', () => {
   it('no tokens in the keychain: needs sign-in without asking the server', async () => {
     const { id } = await expiredConnection();
     await store.delete(id);
-    expect((await rejection(manager().getAccessToken(id))).code).toBe('needs_sign_in');
+    expect((await companionError(manager().getAccessToken(id))).code).toBe('needs_sign_in');
     expect(refreshCount()).toBe(0);
   });
 
@@ -265,7 +256,7 @@ describe('a grant or registration the server no longer knows', () => {
 
   it('an unknown connection: connection_not_found', async () => {
     fixture = undefined;
-    expect((await rejection(manager().getAccessToken('no-such-connection'))).code).toBe(
+    expect((await companionError(manager().getAccessToken('no-such-connection'))).code).toBe(
       'connection_not_found',
     );
   });

@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discoverServer } from '../../../src/core/oauth/discovery';
-import { CompanionError } from '../../../src/shared/errors';
 import { withSandbox } from '../../helpers/sandbox';
+import { companionError } from '../../helpers/companionError';
 
 const sandbox = withSandbox();
 
@@ -80,15 +80,6 @@ const serverMetadata = (origin: string, extra: Record<string, unknown> = {}) => 
   },
 });
 
-async function failure(promise: Promise<unknown>): Promise<CompanionError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CompanionError);
-  return error as CompanionError;
-}
-
 describe('discovery', () => {
   it('finds the sandbox’s resource, issuer, endpoints and scope from its 401 challenge', async () => {
     const info = await discoverServer(sandbox().mcpUrl);
@@ -116,7 +107,7 @@ describe('discovery', () => {
           code_challenge_methods_supported: methods,
         }),
       }));
-      const error = await failure(discoverServer(`${fake.origin}/mcp`));
+      const error = await companionError(discoverServer(`${fake.origin}/mcp`));
       expect(error.code).toBe('server_unsupported');
       expect(error.message).toContain('PKCE S256');
     }
@@ -193,7 +184,7 @@ describe('discovery', () => {
         issuer: 'https://attacker.example',
       }),
     }));
-    expect((await failure(discoverServer(`${otherIssuer.origin}/mcp`))).code).toBe(
+    expect((await companionError(discoverServer(`${otherIssuer.origin}/mcp`))).code).toBe(
       'server_unsupported',
     );
 
@@ -204,33 +195,35 @@ describe('discovery', () => {
       }),
       '/.well-known/oauth-authorization-server': serverMetadata(origin),
     }));
-    expect((await failure(discoverServer(`${otherResource.origin}/mcp`))).code).toBe(
+    expect((await companionError(discoverServer(`${otherResource.origin}/mcp`))).code).toBe(
       'server_unsupported',
     );
   });
 
   it('says so when the address is not an MCP server with sign-in metadata', async () => {
     const fake = await fakeServer(() => ({}));
-    const error = await failure(discoverServer(`${fake.origin}/mcp`));
+    const error = await companionError(discoverServer(`${fake.origin}/mcp`));
     expect(error.code).toBe('server_unsupported');
     expect(error.message).toContain('Check the Splattr server address');
   });
 
   it('reports a server error (5xx) as such', async () => {
     const fake = await fakeServer(() => ({ '/mcp': { status: 503 } }));
-    expect((await failure(discoverServer(`${fake.origin}/mcp`))).code).toBe('server_error');
+    expect((await companionError(discoverServer(`${fake.origin}/mcp`))).code).toBe('server_error');
   });
 
   it('reports an unreachable server as such', async () => {
     const fake = await fakeServer(() => ({}));
     await new Promise((resolve) => servers.pop()?.close(resolve));
-    const error = await failure(discoverServer(`${fake.origin}/mcp`));
+    const error = await companionError(discoverServer(`${fake.origin}/mcp`));
     expect(error.code).toBe('server_unreachable');
     expect(error.message).toContain('could not be reached');
   });
 
   it('refuses an address that is not a URL', async () => {
-    expect((await failure(discoverServer('not a url'))).code).toBe('invalid_input');
-    expect((await failure(discoverServer('ftp://127.0.0.1/mcp'))).code).toBe('invalid_input');
+    expect((await companionError(discoverServer('not a url'))).code).toBe('invalid_input');
+    expect((await companionError(discoverServer('ftp://127.0.0.1/mcp'))).code).toBe(
+      'invalid_input',
+    );
   });
 });

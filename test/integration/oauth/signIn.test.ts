@@ -5,10 +5,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../../src/core/oauth/http';
 import { signIn } from '../../../src/core/oauth/signIn';
-import { CompanionError } from '../../../src/shared/errors';
 import { launchBrowser } from '../../helpers/browser';
 import { connectMcp, toolText, withSandbox } from '../../helpers/sandbox';
 import { signInWithBrowser } from '../../helpers/signIn';
+import { companionError } from '../../helpers/companionError';
 
 const DEMO = { email: 'demo@splattr.test', password: 'demo' };
 
@@ -34,15 +34,6 @@ function refused(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(true));
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<CompanionError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CompanionError);
-  return error as CompanionError;
 }
 
 /** The loopback port named in an authorization URL. */
@@ -124,7 +115,7 @@ describe('sign-in against the sandbox, in Chromium', () => {
 
   it('turns Deny on the consent page into "cancelled in the browser" and closes the loopback', async () => {
     const urls: string[] = [];
-    const error = await failure(
+    const error = await companionError(
       signInWithBrowser(sandbox(), {
         ...DEMO,
         browser,
@@ -140,7 +131,7 @@ describe('sign-in against the sandbox, in Chromium', () => {
 
   it('refuses an answer with the wrong state: nothing is exchanged, the loopback closes', async () => {
     const urls: string[] = [];
-    const error = await failure(
+    const error = await companionError(
       signInWithBrowser(sandbox(), {
         ...DEMO,
         browser,
@@ -215,7 +206,7 @@ describe('sign-in against the sandbox, in Chromium', () => {
     const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'sandbox', alg: 'RS256' }] };
     const wrongKeys: FetchLike = async (input, init) =>
       String(input).endsWith('/jwks') ? Response.json(jwks) : record(input, init);
-    const error = await failure(
+    const error = await companionError(
       signInWithBrowser(sandbox(), { ...DEMO, browser, options: { fetch: wrongKeys } }),
     );
     expect(error.code).toBe('sign_in_failed');
@@ -239,7 +230,7 @@ describe('sign-in against the sandbox, in Chromium', () => {
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
     let opened = false;
-    const error = await failure(
+    const error = await companionError(
       signIn({
         serverUrl: `http://127.0.0.1:${port}/mcp`,
         clientName: 'Splattr Companion for Claude Desktop',
@@ -265,7 +256,7 @@ describe('sign-in against the sandbox, in Chromium', () => {
       },
       openBrowser: async () => {},
     });
-    const error = await failure(pending);
+    const error = await companionError(pending);
     expect(error.code).toBe('sign_in_aborted');
     expect(await refused(loopbackPort(urls[0] ?? ''))).toBe(true);
   });

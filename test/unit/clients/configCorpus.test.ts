@@ -3,8 +3,8 @@ import path from 'node:path';
 import { parse, visit } from 'jsonc-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupPath, buildBridgeEntry, getClient } from '../../../src/core/clients';
-import { CompanionError } from '../../../src/shared/errors';
 import { FIXTURES, LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
+import { companionError } from '../../helpers/companionError';
 
 const cursor = getClient('cursor');
 const entry = buildBridgeEntry(LAUNCHER, 'conn-corpus');
@@ -151,14 +151,10 @@ describe.each(INVALID)('an invalid config: $file', ({ file, says }) => {
       () => cursor.removeEntry({}, temp.ctx),
       () => cursor.readEntry(temp.ctx),
     ]) {
-      const error = await attempt().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(CompanionError);
+      const error = await companionError(attempt());
       expect(error).toMatchObject({ code: 'config_invalid' });
-      expect((error as Error).message).toContain(configFile);
-      expect((error as Error).message).toContain(says);
+      expect(error.message).toContain(configFile);
+      expect(error.message).toContain(says);
     }
 
     expect(await fs.readFile(configFile)).toEqual(original);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupPath, buildBridgeEntry, getClient } from '../../../src/core/clients';
 import { editConfigEntry } from '../../../src/core/clients/configFile';
 import { FIXTURES, LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
+import { companionError } from '../../helpers/companionError';
 
 const cursor = getClient('cursor');
 const claude = getClient('claude-desktop');
@@ -28,15 +29,6 @@ async function writeConfig(content: string | Buffer, file = configFile): Promise
 
 async function readJson(file = configFile): Promise<Record<string, unknown>> {
   return JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: Error) => error,
-  );
 }
 
 describe('a missing config', () => {
@@ -71,7 +63,7 @@ describe('a config that cannot be written', () => {
     );
     await fs.chmod(configFile, 0o444);
 
-    const error = await rejection(cursor.addEntry(entry, {}, temp.ctx));
+    const error = await companionError(cursor.addEntry(entry, {}, temp.ctx));
 
     expect(error.code).toBe('config_unwritable');
     expect(error.message).toContain(configFile);
@@ -84,7 +76,7 @@ describe('a config that cannot be written', () => {
     const original = await writeConfig('{ "mcpServers": {} }\n');
     await fs.chmod(path.dirname(configFile), 0o555);
 
-    const error = await rejection(cursor.addEntry(entry, {}, temp.ctx));
+    const error = await companionError(cursor.addEntry(entry, {}, temp.ctx));
 
     expect(error.code).toBe('config_unwritable');
     expect(error.message).toContain(configFile);
@@ -93,7 +85,7 @@ describe('a config that cannot be written', () => {
 
   it('refuses a path that is a folder', async () => {
     await fs.mkdir(configFile, { recursive: true });
-    const error = await rejection(cursor.addEntry(entry, {}, temp.ctx));
+    const error = await companionError(cursor.addEntry(entry, {}, temp.ctx));
     expect(error.code).toBe('config_invalid');
     expect(error.message).toContain(configFile);
   });
@@ -102,7 +94,7 @@ describe('a config that cannot be written', () => {
     const original = await writeConfig(
       Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
     );
-    const error = await rejection(cursor.addEntry(entry, {}, temp.ctx));
+    const error = await companionError(cursor.addEntry(entry, {}, temp.ctx));
     expect(error.code).toBe('config_invalid');
     expect(await fs.readFile(configFile)).toEqual(original);
   });
@@ -189,7 +181,7 @@ describe('whose entry it is', () => {
     );
     expect(await cursor.readEntry(temp.ctx)).toEqual({ kind: 'foreign' });
 
-    const error = await rejection(cursor.addEntry(entry, {}, temp.ctx));
+    const error = await companionError(cursor.addEntry(entry, {}, temp.ctx));
     expect(error.code).toBe('config_entry_conflict');
     expect(error.message).toContain('Cursor');
     expect(error.message).toContain('Replace');

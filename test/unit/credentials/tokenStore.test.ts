@@ -5,11 +5,11 @@ import path from 'node:path';
 import keytar from 'keytar';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KEYCHAIN_SERVICE } from '../../../src/shared/server';
-import { CompanionError } from '../../../src/shared/errors';
 import { createTokenStore, type KeychainBackend } from '../../../src/core/credentials/tokenStore';
 import type { TokenSet } from '../../../src/core/oauth/types';
 import { buildRefreshWorker, startWorker } from '../../fixtures/workerProcess';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
+import { companionError } from '../../helpers/companionError';
 
 const secret = () => randomBytes(32).toString('base64url');
 const tokensFor = (): TokenSet => ({
@@ -71,15 +71,11 @@ describe('a locked or missing keychain', () => {
     const tokens = tokensFor();
     const attempts = [store.set('c1', tokens), store.get('c1'), store.delete('c1'), store.ids()];
     for (const attempt of attempts) {
-      const error = await attempt.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(CompanionError);
-      expect((error as CompanionError).code).toBe('keychain_unavailable');
-      expect((error as CompanionError).message).toMatch(/keychain is locked or unavailable/);
-      expect((error as CompanionError).message).not.toContain(tokens.accessToken);
-      expect((error as CompanionError).message).not.toContain(tokens.refreshToken);
+      const error = await companionError(attempt);
+      expect(error.code).toBe('keychain_unavailable');
+      expect(error.message).toMatch(/keychain is locked or unavailable/);
+      expect(error.message).not.toContain(tokens.accessToken);
+      expect(error.message).not.toContain(tokens.refreshToken);
     }
   });
 

@@ -7,7 +7,7 @@ import {
   type LoopbackOptions,
   type LoopbackRedirect,
 } from '../../../src/core/oauth/loopback';
-import { CompanionError } from '../../../src/shared/errors';
+import { companionError } from '../../helpers/companionError';
 
 const STATE = 'state-0123456789abcdef';
 const ISSUER = 'http://127.0.0.1:4100';
@@ -70,15 +70,6 @@ function connectError(port: number, host = '127.0.0.1'): Promise<string | undefi
   });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<CompanionError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CompanionError);
-  return error as CompanionError;
-}
-
 describe('loopback redirect server', () => {
   it('listens on 127.0.0.1 only, on an ephemeral port', async () => {
     const { loopback, port } = await start();
@@ -129,25 +120,25 @@ describe('loopback redirect server', () => {
     const answer = await get(port, callback({ code: 'stolen', state: 'not-the-state' }));
     expect(answer.status).toBe(400);
     expect(answer.body).toContain('did not match this request');
-    expect((await rejection(loopback.code)).code).toBe('sign_in_state_mismatch');
+    expect((await companionError(loopback.code)).code).toBe('sign_in_state_mismatch');
     expect(await connectError(port)).toBe('ECONNREFUSED');
   });
 
   it('refuses a missing or repeated state', async () => {
     const first = await start();
     await get(first.port, callback({ code: 'c' }));
-    expect((await rejection(first.loopback.code)).code).toBe('sign_in_state_mismatch');
+    expect((await companionError(first.loopback.code)).code).toBe('sign_in_state_mismatch');
 
     const second = await start();
     await get(second.port, callback({ code: 'c', state: [STATE, 'other'] }));
-    expect((await rejection(second.loopback.code)).code).toBe('sign_in_state_mismatch');
+    expect((await companionError(second.loopback.code)).code).toBe('sign_in_state_mismatch');
   });
 
   it('turns access_denied into "cancelled in the browser"', async () => {
     const { loopback, port } = await start();
     const answer = await get(port, callback({ error: 'access_denied', state: STATE }));
     expect(answer.body).toContain('Sign-in was cancelled in the browser');
-    const error = await rejection(loopback.code);
+    const error = await companionError(loopback.code);
     expect(error.code).toBe('sign_in_cancelled');
     expect(error.message).toContain('Sign-in was cancelled in the browser');
     expect(await connectError(port)).toBe('ECONNREFUSED');
@@ -156,7 +147,7 @@ describe('loopback redirect server', () => {
   it('reports other errors as failed, keeping the OAuth error for the caller', async () => {
     const { loopback, port } = await start();
     await get(port, callback({ error: 'invalid_client', state: STATE }));
-    const error = await rejection(loopback.code);
+    const error = await companionError(loopback.code);
     expect(error.code).toBe('sign_in_failed');
     expect(error).toBeInstanceOf(AuthorizationResponseError);
     expect((error as AuthorizationResponseError).oauthError).toBe('invalid_client');
@@ -167,21 +158,21 @@ describe('loopback redirect server', () => {
     const answer = await get(first.port, callback({ state: STATE }));
     expect(answer.status).toBe(400);
     expect(answer.body).toContain('Sign-in did not complete');
-    expect((await rejection(first.loopback.code)).code).toBe('sign_in_failed');
+    expect((await companionError(first.loopback.code)).code).toBe('sign_in_failed');
 
     const second = await start();
     await get(second.port, callback({ state: STATE, code: ['a', 'b'] }));
-    expect((await rejection(second.loopback.code)).code).toBe('sign_in_failed');
+    expect((await companionError(second.loopback.code)).code).toBe('sign_in_failed');
   });
 
   it('checks iss against the expected issuer (RFC 9207)', async () => {
     const wrong = await start();
     await get(wrong.port, callback({ code: 'c', state: STATE, iss: 'http://127.0.0.1:9999' }));
-    expect((await rejection(wrong.loopback.code)).code).toBe('sign_in_state_mismatch');
+    expect((await companionError(wrong.loopback.code)).code).toBe('sign_in_state_mismatch');
 
     const missing = await start({ requireIssuer: true });
     await get(missing.port, callback({ code: 'c', state: STATE }));
-    expect((await rejection(missing.loopback.code)).code).toBe('sign_in_state_mismatch');
+    expect((await companionError(missing.loopback.code)).code).toBe('sign_in_state_mismatch');
 
     const absentButOptional = await start();
     await get(absentButOptional.port, callback({ code: 'c', state: STATE }));
@@ -192,14 +183,14 @@ describe('loopback redirect server', () => {
     const controller = new AbortController();
     const { loopback, port } = await start({ signal: controller.signal });
     controller.abort();
-    expect((await rejection(loopback.code)).code).toBe('sign_in_aborted');
+    expect((await companionError(loopback.code)).code).toBe('sign_in_aborted');
     expect(await connectError(port)).toBe('ECONNREFUSED');
   });
 
   it('refuses to start when already cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await rejection(
+    const error = await companionError(
       startLoopbackRedirect({ state: STATE, issuer: ISSUER, signal: controller.signal }),
     );
     expect(error.code).toBe('sign_in_aborted');
@@ -207,7 +198,7 @@ describe('loopback redirect server', () => {
 
   it('times out and closes', async () => {
     const { loopback, port } = await start({ timeoutMs: 50 });
-    const error = await rejection(loopback.code);
+    const error = await companionError(loopback.code);
     expect(error.code).toBe('sign_in_timed_out');
     expect(error.message).toContain('took too long');
     expect(await connectError(port)).toBe('ECONNREFUSED');

@@ -1,0 +1,15 @@
+import { expect } from 'vitest';
+import { CompanionError } from '../../src/shared/errors';
+
+/**
+ * The CompanionError `work` is rejected with, for the test to look at its code and sentence.
+ * The test fails if `work` succeeds or fails with anything else.
+ */
+export async function companionError(work: Promise<unknown>): Promise<CompanionError> {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CompanionError);
+  return error as CompanionError;
+}
