@@ -4,11 +4,7 @@ import * as z from 'zod';
 import type { AccountStore } from './accounts';
 import type { BrowserSessions } from './browserSessions';
 import { consentPage, messagePage, signInPage } from './pages';
-
-export const SignInForm = z.object({
-  email: z.string().trim().min(1).max(320),
-  password: z.string().min(1).max(1024),
-});
+import { signInFromForm } from './signInForm';
 
 const ConsentDetails = z.object({
   missingOIDCScope: z.array(z.string()).optional(),
@@ -16,15 +12,13 @@ const ConsentDetails = z.object({
   missingResourceScopes: z.record(z.string(), z.array(z.string())).optional(),
 });
 
-export const WRONG_PASSWORD = 'That email and password do not match a Splattr account.';
-
 /** The sign-in and consent pages the authorization server sends people to. */
 export function interactionRoutes(deps: {
   provider: Provider;
   accounts: AccountStore;
   sessions: BrowserSessions;
 }): Router {
-  const { provider, accounts, sessions } = deps;
+  const { provider, accounts } = deps;
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
@@ -54,19 +48,10 @@ export function interactionRoutes(deps: {
 
   router.post('/interaction/:uid/login', form, async (req, res) => {
     const details = await provider.interactionDetails(req, res);
-    const input = SignInForm.safeParse(req.body);
-    const account = input.success
-      ? await accounts.verify(input.data.email, input.data.password)
-      : undefined;
-    if (!account) {
-      const email = typeof req.body?.email === 'string' ? req.body.email : '';
-      res
-        .status(401)
-        .type('html')
-        .send(loginView(details.uid, WRONG_PASSWORD, email));
-      return;
-    }
-    sessions.start(res, account.id);
+    const account = await signInFromForm(req, res, deps, (error, email) =>
+      loginView(details.uid, error, email),
+    );
+    if (!account) return;
     await provider.interactionFinished(
       req,
       res,

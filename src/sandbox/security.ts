@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { AccountStore } from './accounts';
 import type { BrowserSession, BrowserSessions } from './browserSessions';
 import type { GrantDirectory } from './grants';
-import { SignInForm, WRONG_PASSWORD } from './interactions';
+import { signInFromForm } from './signInForm';
 import { securityPage, signInPage } from './pages';
 
 const SECURITY_PATH = '/settings/security';
@@ -58,16 +58,7 @@ export function securityRoutes(deps: {
   });
 
   router.post('/settings/sign-in', form, async (req, res) => {
-    const input = SignInForm.safeParse(req.body);
-    const account = input.success
-      ? await accounts.verify(input.data.email, input.data.password)
-      : undefined;
-    if (!account) {
-      const email = typeof req.body?.email === 'string' ? req.body.email : '';
-      res.status(401).type('html').send(signInView(WRONG_PASSWORD, email));
-      return;
-    }
-    sessions.start(res, account.id);
+    if (!(await signInFromForm(req, res, deps, signInView))) return;
     res.redirect(303, SECURITY_PATH);
   });
 
