@@ -59,7 +59,8 @@ export async function signInOverHttp(input: {
   };
 
   const clientId =
-    input.clientId ?? (await register(origin, input.clientName ?? 'Sandbox test client'));
+    input.clientId ??
+    (await registerNativeClient(origin, input.clientName ?? 'Sandbox test client'));
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
   const authorize = new URL('/auth', origin);
@@ -117,19 +118,27 @@ export async function signInOverHttp(input: {
   };
 }
 
-async function register(origin: string, clientName: string): Promise<string> {
+/**
+ * Registers a public native client (no secret, PKCE) at the sandbox, as the Companion does, and
+ * returns its client_id. Anything but RFC 7591's 201 Created is an error.
+ */
+export async function registerNativeClient(
+  origin: string,
+  clientName: string,
+  redirectUri = LOOPBACK_REDIRECT,
+): Promise<string> {
   const response = await fetch(new URL('/reg', origin), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       client_name: clientName,
       application_type: 'native',
-      redirect_uris: [LOOPBACK_REDIRECT],
+      redirect_uris: [redirectUri],
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     }),
   });
-  if (!response.ok) throw new Error(`registration failed with HTTP ${response.status}`);
+  if (response.status !== 201) throw new Error(`registration failed with HTTP ${response.status}`);
   return z.object({ client_id: z.string() }).parse(await response.json()).client_id;
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerNativeClient } from '../../../src/sandbox/signInOverHttp';
 import { completeSignIn, launchBrowser } from '../../helpers/browser';
 import { connectMcp, toolText, withSandbox } from '../../helpers/sandbox';
 
@@ -14,23 +15,6 @@ async function tokenRequest(origin: string, fields: Record<string, string>) {
     body: new URLSearchParams(fields),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function registerNativeClient(origin: string, clientName: string): Promise<string> {
-  const response = await fetch(new URL('/reg', origin), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      client_name: clientName,
-      application_type: 'native',
-      redirect_uris: [REDIRECT],
-      token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-    }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { client_id: string }).client_id;
 }
 
 function authorizationUrl(
@@ -68,7 +52,7 @@ describe('tokens at the sandbox token endpoint', () => {
 
   it('refuses an authorization request without a PKCE challenge', async () => {
     const { origin, mcpUrl } = sandbox();
-    const clientId = await registerNativeClient(origin, 'No PKCE client');
+    const clientId = await registerNativeClient(origin, 'No PKCE client', REDIRECT);
     const response = await fetch(authorizationUrl(origin, mcpUrl, clientId), {
       redirect: 'manual',
     });
@@ -80,7 +64,7 @@ describe('tokens at the sandbox token endpoint', () => {
 
   it('rejects a code exchanged without the PKCE verifier or with a wrong one, and accepts the right one', async () => {
     const { origin, mcpUrl } = sandbox();
-    const clientId = await registerNativeClient(origin, 'PKCE client');
+    const clientId = await registerNativeClient(origin, 'PKCE client', REDIRECT);
     const verifier = randomBytes(32).toString('base64url');
     const callback = await completeSignIn(
       browser,
@@ -128,7 +112,7 @@ describe('tokens at the sandbox token endpoint', () => {
 
   it('supports only the S256 PKCE method', async () => {
     const { origin, mcpUrl } = sandbox();
-    const clientId = await registerNativeClient(origin, 'Plain PKCE client');
+    const clientId = await registerNativeClient(origin, 'Plain PKCE client', REDIRECT);
     const url = authorizationUrl(origin, mcpUrl, clientId);
     url.searchParams.set('code_challenge', randomBytes(32).toString('base64url'));
     url.searchParams.set('code_challenge_method', 'plain');
