@@ -37,6 +37,18 @@ export async function connectMcp(mcpUrl: string, accessToken: string): Promise<C
   return client;
 }
 
+/**
+ * A bare POST to the MCP endpoint with a bearer token, no MCP message in it: the answer is the
+ * resource server's verdict on the token alone (401 for one it no longer accepts).
+ */
+export function postWithToken(mcpUrl: string, accessToken: string): Promise<Response> {
+  return fetch(mcpUrl, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+}
+
 /** The text of a tool result's first content item. */
 export function toolText(result: Awaited<ReturnType<Client['callTool']>>): string {
   const [first] = result.content as Array<{ type: string; text?: string }>;

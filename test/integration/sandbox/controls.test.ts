@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { connectMcp, remoteControls, toolText, withSandbox } from '../../helpers/sandbox';
+import {
+  connectMcp,
+  postWithToken,
+  remoteControls,
+  toolText,
+  withSandbox,
+} from '../../helpers/sandbox';
 
 const DEMO = 'demo@splattr.test';
 
@@ -57,14 +63,7 @@ describe('sandbox test controls', () => {
     expect((await controls.listGrants(DEMO)).map((grant) => grant.clientId)).not.toContain(
       tokens.clientId,
     );
-    const call = await fetch(mcpUrl, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${tokens.accessToken}`,
-        'content-type': 'application/json',
-      },
-      body: '{}',
-    });
+    const call = await postWithToken(mcpUrl, tokens.accessToken);
     expect(call.status).toBe(401);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withSandbox } from '../../helpers/sandbox';
+import { postWithToken, withSandbox } from '../../helpers/sandbox';
 
 const getJson = async (url: string) => {
   const response = await fetch(url);
@@ -73,11 +73,7 @@ describe('sandbox discovery documents', () => {
     const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge)?.[1];
     expect((await getJson(metadataUrl!)).resource).toBe(mcpUrl);
 
-    const forged = await fetch(mcpUrl, {
-      method: 'POST',
-      headers: { Authorization: 'Bearer forged-token', 'content-type': 'application/json' },
-      body: '{}',
-    });
+    const forged = await postWithToken(mcpUrl, 'forged-token');
     expect(forged.status).toBe(401);
     expect(forged.headers.get('www-authenticate')).toMatch(
       /^Bearer error="invalid_token", .*resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"$/,

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, revokeOnSecurityPage } from '../../helpers/browser';
-import { withSandbox } from '../../helpers/sandbox';
+import { postWithToken, withSandbox } from '../../helpers/sandbox';
 
 const DEMO = { email: 'demo@splattr.test', password: 'demo' };
 
@@ -64,11 +64,7 @@ describe('Settings → Security page', () => {
     expect(await controls.listGrants(DEMO.email)).toEqual([]);
     expect(await controls.listGrants('bob@globex.test')).toHaveLength(1);
     for (const token of [first.accessToken, second.accessToken]) {
-      const call = await fetch(mcpUrl, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
+      const call = await postWithToken(mcpUrl, token);
       expect(call.status).toBe(401);
     }
   });

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerNativeClient } from '../../../src/sandbox/signInOverHttp';
 import { completeSignIn, launchBrowser } from '../../helpers/browser';
-import { connectMcp, toolText, withSandbox } from '../../helpers/sandbox';
+import { connectMcp, postWithToken, toolText, withSandbox } from '../../helpers/sandbox';
 
 const DEMO = { email: 'demo@splattr.test', password: 'demo' };
 const REDIRECT = 'http://127.0.0.1:49152/callback';
@@ -167,14 +167,7 @@ describe('tokens at the sandbox token endpoint', () => {
       }),
     });
     expect(response.status).toBe(200);
-    const call = await fetch(mcpUrl, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${tokens.accessToken}`,
-        'content-type': 'application/json',
-      },
-      body: '{}',
-    });
+    const call = await postWithToken(mcpUrl, tokens.accessToken);
     expect(call.status).toBe(401);
     const grants = await controls.listGrants(DEMO.email);
     expect(grants.map((grant) => grant.clientId)).not.toContain(tokens.clientId);
@@ -189,14 +182,7 @@ describe('short-lived access tokens', () => {
     const tokens = await controls.issueTokens({ email: DEMO.email });
     expect(tokens.expiresIn).toBe(4);
     await new Promise((resolve) => setTimeout(resolve, 5_100));
-    const expired = await fetch(mcpUrl, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${tokens.accessToken}`,
-        'content-type': 'application/json',
-      },
-      body: '{}',
-    });
+    const expired = await postWithToken(mcpUrl, tokens.accessToken);
     expect(expired.status).toBe(401);
     expect(expired.headers.get('www-authenticate')).toContain('error="invalid_token"');
 
