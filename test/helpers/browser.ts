@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Chromium, headless, with nothing reaching out to the network on its own. */
 export function launchBrowser(): Promise<Browser> {
@@ -14,6 +15,24 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Launches Chromium before the file's (or describe block's) tests and closes it after them.
+ * Returns a getter, as `withSandbox` does: the browser exists only once `beforeAll` has run.
+ */
+export function withBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('The browser is not launched yet: use it inside a test or hook.');
+    return browser;
+  };
 }
 
 export interface SignInInput {

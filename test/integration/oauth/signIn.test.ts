@@ -1,11 +1,10 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../../src/core/oauth/http';
 import { signIn } from '../../../src/core/oauth/signIn';
-import { launchBrowser } from '../../helpers/browser';
+import { withBrowser } from '../../helpers/browser';
 import { connectMcp, toolText, withSandbox } from '../../helpers/sandbox';
 import { signInWithBrowser } from '../../helpers/signIn';
 import { companionError } from '../../helpers/companionError';
@@ -13,13 +12,7 @@ import { companionError } from '../../helpers/companionError';
 const DEMO = { email: 'demo@splattr.test', password: 'demo' };
 
 const sandbox = withSandbox();
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = withBrowser();
 beforeEach(() => {
   sandbox().controls.resetTokenRequests();
 });
@@ -54,7 +47,7 @@ describe('sign-in against the sandbox, in Chromium', () => {
     const urls: string[] = [];
     const result = await signInWithBrowser(sandbox(), {
       ...DEMO,
-      browser,
+      browser: browser(),
       clientName: 'Splattr Companion for Cursor',
       options: { onAuthorizationUrl: (url) => urls.push(url) },
     });
@@ -104,10 +97,10 @@ describe('sign-in against the sandbox, in Chromium', () => {
   });
 
   it('reuses a kept registration instead of registering again', async () => {
-    const first = await signInWithBrowser(sandbox(), { ...DEMO, browser });
+    const first = await signInWithBrowser(sandbox(), { ...DEMO, browser: browser() });
     const second = await signInWithBrowser(sandbox(), {
       ...DEMO,
-      browser,
+      browser: browser(),
       options: { registration: first.registration, server: first.server },
     });
     expect(second.registration).toEqual(first.registration);
@@ -118,7 +111,7 @@ describe('sign-in against the sandbox, in Chromium', () => {
     const error = await companionError(
       signInWithBrowser(sandbox(), {
         ...DEMO,
-        browser,
+        browser: browser(),
         consent: 'deny',
         options: { onAuthorizationUrl: (url) => urls.push(url) },
       }),
@@ -134,7 +127,7 @@ describe('sign-in against the sandbox, in Chromium', () => {
     const error = await companionError(
       signInWithBrowser(sandbox(), {
         ...DEMO,
-        browser,
+        browser: browser(),
         rewriteUrl: (url) => {
           const forged = new URL(url);
           forged.searchParams.set('state', 'forged-state-from-another-request');
@@ -149,13 +142,13 @@ describe('sign-in against the sandbox, in Chromium', () => {
   });
 
   it('replaces a registration the server deleted, without asking anything', async () => {
-    const first = await signInWithBrowser(sandbox(), { ...DEMO, browser });
+    const first = await signInWithBrowser(sandbox(), { ...DEMO, browser: browser() });
     await sandbox().controls.deleteClient(first.registration.clientId);
 
     const urls: string[] = [];
     const second = await signInWithBrowser(sandbox(), {
       ...DEMO,
-      browser,
+      browser: browser(),
       options: {
         registration: first.registration,
         server: first.server,
@@ -187,7 +180,7 @@ describe('sign-in against the sandbox, in Chromium', () => {
     };
     const result = await signInWithBrowser(sandbox(), {
       ...DEMO,
-      browser,
+      browser: browser(),
       options: { fetch: deleteBeforeFirstExchange, onAuthorizationUrl: (url) => urls.push(url) },
     });
     expect(deleted).toBe(true);
@@ -207,7 +200,7 @@ describe('sign-in against the sandbox, in Chromium', () => {
     const wrongKeys: FetchLike = async (input, init) =>
       String(input).endsWith('/jwks') ? Response.json(jwks) : record(input, init);
     const error = await companionError(
-      signInWithBrowser(sandbox(), { ...DEMO, browser, options: { fetch: wrongKeys } }),
+      signInWithBrowser(sandbox(), { ...DEMO, browser: browser(), options: { fetch: wrongKeys } }),
     );
     expect(error.code).toBe('sign_in_failed');
     expect(error.message).toContain('could not be verified');

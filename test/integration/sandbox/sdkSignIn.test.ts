@@ -10,7 +10,7 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeSignIn, launchBrowser, revokeOnSecurityPage } from '../../helpers/browser';
+import { completeSignIn, revokeOnSecurityPage, withBrowser } from '../../helpers/browser';
 import { toolText, withSandbox } from '../../helpers/sandbox';
 
 const DEMO = { email: 'demo@splattr.test', password: 'demo' };
@@ -84,15 +84,13 @@ class BrowserDrivenProvider implements OAuthClientProvider {
 
 describe('sign-in with the MCP SDK client and Chromium on the sandbox pages', () => {
   const sandbox = withSandbox();
-  let browser: Browser;
+  const browser = withBrowser();
   let loopback: Awaited<ReturnType<typeof startLoopback>>;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     loopback = await startLoopback();
   });
   afterAll(async () => {
-    await browser?.close();
     loopback?.server.close();
   });
 
@@ -100,7 +98,7 @@ describe('sign-in with the MCP SDK client and Chromium on the sandbox pages', ()
     const { mcpUrl } = sandbox();
     const provider = new BrowserDrivenProvider(
       loopback.redirectUrl,
-      browser,
+      browser(),
       'allow',
       'SDK test client',
     );
@@ -132,7 +130,7 @@ describe('sign-in with the MCP SDK client and Chromium on the sandbox pages', ()
     const grants = await sandbox().controls.listGrants(DEMO.email);
     expect(grants.map((grant) => grant.clientName)).toContain('SDK test client');
 
-    const notice = await revokeOnSecurityPage(browser, sandbox().origin, DEMO, 'SDK test client');
+    const notice = await revokeOnSecurityPage(browser(), sandbox().origin, DEMO, 'SDK test client');
     expect(notice).toContain('SDK test client');
     expect(await sandbox().controls.listGrants(DEMO.email)).toEqual([]);
 
@@ -154,7 +152,7 @@ describe('sign-in with the MCP SDK client and Chromium on the sandbox pages', ()
     const { mcpUrl } = sandbox();
     const provider = new BrowserDrivenProvider(
       loopback.redirectUrl,
-      browser,
+      browser(),
       'deny',
       'Denied client',
     );

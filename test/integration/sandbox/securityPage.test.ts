@@ -1,22 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, revokeOnSecurityPage } from '../../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { revokeOnSecurityPage, withBrowser } from '../../helpers/browser';
 import { postWithToken, withSandbox } from '../../helpers/sandbox';
 
 const DEMO = { email: 'demo@splattr.test', password: 'demo' };
 
 describe('Settings → Security page', () => {
   const sandbox = withSandbox();
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = withBrowser();
 
   it('asks for sign-in first and refuses a wrong password', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${sandbox().origin}/settings/security`);
     await page.getByLabel('Email').fill(DEMO.email);
@@ -40,7 +33,7 @@ describe('Settings → Security page', () => {
     const second = await controls.issueTokens({ email: DEMO.email, clientName: hostile });
     await controls.issueTokens({ email: 'bob@globex.test', clientName: 'Bob only' });
 
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${origin}/settings/security`);
     await page.getByLabel('Email').fill(DEMO.email);
@@ -73,7 +66,7 @@ describe('Settings → Security page', () => {
     const { origin, controls } = sandbox();
     await controls.issueTokens({ email: DEMO.email, clientName: 'Keep me' });
     await controls.issueTokens({ email: DEMO.email, clientName: 'Drop me' });
-    const notice = await revokeOnSecurityPage(browser, origin, DEMO, 'Drop me');
+    const notice = await revokeOnSecurityPage(browser(), origin, DEMO, 'Drop me');
     expect(notice).toBe('Access for Drop me was revoked.');
     expect((await controls.listGrants(DEMO.email)).map((grant) => grant.clientName)).toEqual([
       'Keep me',

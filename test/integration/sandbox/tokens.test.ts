@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerNativeClient } from '../../../src/sandbox/signInOverHttp';
-import { completeSignIn, launchBrowser } from '../../helpers/browser';
+import { completeSignIn, withBrowser } from '../../helpers/browser';
 import { connectMcp, postWithToken, toolText, withSandbox } from '../../helpers/sandbox';
 
 const DEMO = { email: 'demo@splattr.test', password: 'demo' };
@@ -42,13 +41,7 @@ function authorizationUrl(
 
 describe('tokens at the sandbox token endpoint', () => {
   const sandbox = withSandbox();
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = withBrowser();
 
   it('refuses an authorization request without a PKCE challenge', async () => {
     const { origin, mcpUrl } = sandbox();
@@ -67,7 +60,7 @@ describe('tokens at the sandbox token endpoint', () => {
     const clientId = await registerNativeClient(origin, 'PKCE client', REDIRECT);
     const verifier = randomBytes(32).toString('base64url');
     const callback = await completeSignIn(
-      browser,
+      browser(),
       authorizationUrl(origin, mcpUrl, clientId, verifier).href,
       {
         ...DEMO,
