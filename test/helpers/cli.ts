@@ -2,8 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Browser } from 'playwright-core';
-import { completeSignIn } from './browser';
+import { afterAll, beforeAll } from 'vitest';
+import { createTokenStore } from '../../src/core/credentials/tokenStore';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { completeSignIn, launchBrowser } from './browser';
 import { DEMO } from './companion';
+import { createTestHome, type TestHome } from './testHome';
 
 export const CLI_SCRIPT = path.resolve('out/cli/cli.mjs');
 
@@ -77,4 +81,36 @@ export async function addCursorThroughCli(browser: Browser, env: NodeJS.ProcessE
   const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
   await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
   return add.done;
+}
+
+export interface CliHome extends TestHome {
+  sandbox: Sandbox;
+  /** Chromium, where the person completes the links the CLI prints. */
+  browser: Browser;
+  /** Connections the tests made: their keychain entries are deleted after the tests. */
+  seen: Set<string>;
+}
+
+/**
+ * For a file's CLI tests: a sandbox, Chromium and a temporary HOME (`prefix` names its folder),
+ * made before the tests and removed after them. Returns a getter, as `withSandbox` does.
+ */
+export function withCliHome(prefix: string, extraEnv: Record<string, string> = {}): () => CliHome {
+  let cli: CliHome | undefined;
+  const seen = new Set<string>();
+  beforeAll(async () => {
+    const [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+    const home = await createTestHome(sandbox, prefix);
+    cli = { ...home, env: { ...home.env, ...extraEnv }, sandbox, browser, seen };
+  });
+  afterAll(async () => {
+    const keychain = createTokenStore();
+    for (const id of seen) await keychain.delete(id).catch(() => undefined);
+    await Promise.all([cli?.browser.close(), cli?.sandbox.close()]);
+    await cli?.dispose();
+  });
+  return () => {
+    if (!cli) throw new Error('The CLI home is not made yet: use it inside a test or hook.');
+    return cli;
+  };
 }

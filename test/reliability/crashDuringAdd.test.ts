@@ -1,13 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { launchBrowser } from '../helpers/browser';
-import { addCursorThroughCli, runCli } from '../helpers/cli';
+import { addCursorThroughCli, runCli, withCliHome } from '../helpers/cli';
 import { DEMO } from '../helpers/companion';
 import { expectConsistent, snapshot } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
-import { createTestHome, type TestHome } from '../helpers/testHome';
 
 /** Where add can be cut short, in order, and what each step had done when the power went. */
 const ADD_STEPS = [
@@ -17,24 +13,9 @@ const ADD_STEPS = [
 ] as const;
 
 describe('kill -9 during `splattr-companion add`, then the next start', () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let testHome: TestHome;
-  let env: NodeJS.ProcessEnv;
-  const seen = new Set<string>();
+  const cli = withCliHome('splattr-crash-add-');
   const secrets: string[] = [];
   const keychain = createTokenStore();
-
-  beforeAll(async () => {
-    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-    testHome = await createTestHome(sandbox, 'splattr-crash-add-');
-    env = testHome.env;
-  });
-  afterAll(async () => {
-    for (const id of seen) await keychain.delete(id).catch(() => undefined);
-    await Promise.all([browser?.close(), sandbox?.close()]);
-    await testHome?.dispose();
-  });
 
   async function rememberSecrets(id: string): Promise<void> {
     const tokens = await keychain.get(id);
@@ -44,6 +25,7 @@ describe('kill -9 during `splattr-companion add`, then the next start', () => {
   it.each(ADD_STEPS)(
     'killed at $failpoint: the next start rolls the add back completely',
     async ({ failpoint, tokens, entry }) => {
+      const { sandbox, browser, env, seen } = cli();
       const killed = await addCursorThroughCli(browser, {
         ...env,
         SPLATTR_FAILPOINT: failpoint,
@@ -74,6 +56,7 @@ describe('kill -9 during `splattr-companion add`, then the next start', () => {
   );
 
   it('after all that, adding again works and the connection answers', async () => {
+    const { browser, env, home, seen } = cli();
     const added = await addCursorThroughCli(browser, env);
     expect(added.stderr).toBe('');
     expect(added.stdout).toContain(`Connected Cursor as ${DEMO.email} · Acme.`);
@@ -86,6 +69,6 @@ describe('kill -9 during `splattr-companion add`, then the next start', () => {
     const tested = await runCli(['test', id!], env).done;
     expect(tested.stdout).toMatch(/Splattr answered with \d+ tools/);
     expect(tested.code).toBe(0);
-    await expectNoSecretsUnder([testHome.home], secrets);
+    await expectNoSecretsUnder([home], secrets);
   });
 });

@@ -1,13 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { launchBrowser } from '../helpers/browser';
-import { addCursorThroughCli, runCli } from '../helpers/cli';
+import { addCursorThroughCli, runCli, withCliHome } from '../helpers/cli';
 import { DEMO } from '../helpers/companion';
 import { expectConsistent, snapshot } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
-import { createTestHome, type TestHome } from '../helpers/testHome';
 
 /** Where remove can be cut short, in order, and what each step had done when the power went. */
 const REMOVE_STEPS = [
@@ -17,27 +13,13 @@ const REMOVE_STEPS = [
 ] as const;
 
 describe('kill -9 during `splattr-companion remove`, then the next start', () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let testHome: TestHome;
-  let env: NodeJS.ProcessEnv;
-  const seen = new Set<string>();
+  const cli = withCliHome('splattr-crash-remove-');
   const secrets: string[] = [];
   const keychain = createTokenStore();
 
-  beforeAll(async () => {
-    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-    testHome = await createTestHome(sandbox, 'splattr-crash-remove-');
-    env = testHome.env;
-  });
-  afterAll(async () => {
-    for (const id of seen) await keychain.delete(id).catch(() => undefined);
-    await Promise.all([browser?.close(), sandbox?.close()]);
-    await testHome?.dispose();
-  });
-
   /** A finished `add cursor --no-open`; returns the new connection's id and client id. */
   async function addConnection(): Promise<{ id: string; clientId: string }> {
+    const { browser, env, seen } = cli();
     const added = await addCursorThroughCli(browser, env);
     expect(added.stdout).toContain(`Connected Cursor as ${DEMO.email} · Acme.`);
     expect(added.code).toBe(0);
@@ -50,11 +32,12 @@ describe('kill -9 during `splattr-companion remove`, then the next start', () =>
   }
 
   const grantedClients = async () =>
-    (await sandbox.controls.listGrants(DEMO.email)).map((g) => g.clientId);
+    (await cli().sandbox.controls.listGrants(DEMO.email)).map((g) => g.clientId);
 
   it.each(REMOVE_STEPS)(
     'killed at $failpoint: the next start completes the removal',
     async ({ failpoint, revoked, tokens }) => {
+      const { env, seen } = cli();
       const { id, clientId } = await addConnection();
       expect(await grantedClients()).toContain(clientId);
 
@@ -81,10 +64,11 @@ describe('kill -9 during `splattr-companion remove`, then the next start', () =>
   );
 
   it('after all that, the client can be added again and works', async () => {
+    const { env, home } = cli();
     const { id } = await addConnection();
     const tested = await runCli(['test', id], env).done;
     expect(tested.stdout).toMatch(/Splattr answered with \d+ tools/);
     expect(tested.code).toBe(0);
-    await expectNoSecretsUnder([testHome.home], secrets);
+    await expectNoSecretsUnder([home], secrets);
   });
 });

@@ -1,33 +1,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startSandbox, type Sandbox } from '../../../src/sandbox';
 import { ConnectionSchema } from '../../../src/shared/connection';
-import { launchBrowser } from '../../helpers/browser';
-import { addCursorThroughCli, runCli } from '../../helpers/cli';
+import { addCursorThroughCli, runCli, withCliHome } from '../../helpers/cli';
 import { DEMO } from '../../helpers/companion';
-import { createTestHome, type TestHome } from '../../helpers/testHome';
 
 describe('the splattr-companion CLI', () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let testHome: TestHome;
-  let env: NodeJS.ProcessEnv;
-  const cursorConfig = () => path.join(testHome.home, '.cursor', 'mcp.json');
-
-  beforeAll(async () => {
-    [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
-    testHome = await createTestHome(sandbox, 'splattr-cli-');
-    env = { ...testHome.env, BROWSER: '/bin/false' };
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), sandbox?.close()]);
-    await testHome?.dispose();
-  });
+  const cli = withCliHome('splattr-cli-', { BROWSER: '/bin/false' });
+  const cursorConfig = () => path.join(cli().home, '.cursor', 'mcp.json');
 
   it('answers usage errors with exit code 2 and the usage text', async () => {
+    const { env } = cli();
     for (const args of [[], ['frobnicate'], ['add'], ['add', 'notepad'], ['list', '--bogus']]) {
       const { code, stderr } = await runCli(args, env).done;
       expect(code, args.join(' ')).toBe(2);
@@ -36,6 +20,7 @@ describe('the splattr-companion CLI', () => {
   });
 
   it('adds with --no-open, lists as JSON, reports status, tests, and removes', async () => {
+    const { sandbox, browser, env } = cli();
     const added = await addCursorThroughCli(browser, env);
     expect(added.stderr).toBe('');
     expect(added.stdout).toContain('Open this link in a browser to sign in to Splattr:');
@@ -75,6 +60,7 @@ describe('the splattr-companion CLI', () => {
   });
 
   it('refuses a config file that does not parse before any sign-in, and leaves it as it was', async () => {
+    const { env } = cli();
     const broken = '{ "mcpServers": { "other": { "command": "x" } ';
     await mkdir(path.dirname(cursorConfig()), { recursive: true });
     await writeFile(cursorConfig(), broken);
@@ -87,6 +73,7 @@ describe('the splattr-companion CLI', () => {
   });
 
   it('says when a connection does not exist', async () => {
+    const { env } = cli();
     const { code, stderr } = await runCli(['reconnect', 'cursor-00000000'], env).done;
     expect(code).toBe(1);
     expect(stderr.trim()).toBe('That connection no longer exists. Refresh the list.');
