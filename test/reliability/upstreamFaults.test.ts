@@ -55,6 +55,22 @@ async function expectListed(
   );
 }
 
+/** Calls fail with `sentence`, none of them turns into "sign in", and the list shows the error. */
+async function expectCallsFail(
+  connection: BridgedConnection,
+  client: Client,
+  sentence: string,
+): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    expect(await whoami(client)).toEqual({
+      ok: false,
+      error: expect.stringContaining(sentence),
+    });
+    await expectNoSignInAsked(connection);
+  }
+  await expectListed(connection, { status: 'error', lastError: sentence });
+}
+
 async function expectRecovered(connection: BridgedConnection, client: Client): Promise<void> {
   const answer = await whoami(client);
   expect(answer).toEqual({ ok: true, text: expect.stringContaining(DEMO.email) });
@@ -89,31 +105,14 @@ describe('a bridge whose Splattr struggles recovers by itself', () => {
   // /mcp request takes which fault (the session's event stream is one too) does not matter.
   it('answering 503 for a while: each call fails with a clear sentence, then works again', async () => {
     sandbox.controls.mcpFaults({ mode: 'status503', times: 1_000 });
-    for (let i = 0; i < 3; i++) {
-      expect(await whoami(client)).toEqual({
-        ok: false,
-        error: expect.stringContaining(ERROR_MESSAGES.server_error),
-      });
-      await expectNoSignInAsked(connection);
-    }
-    await expectListed(connection, { status: 'error', lastError: ERROR_MESSAGES.server_error });
+    await expectCallsFail(connection, client, ERROR_MESSAGES.server_error);
     sandbox.controls.mcpFaults(null);
     await expectRecovered(connection, client);
   });
 
   it('resetting connections: calls fail as unreachable, then work again', async () => {
     sandbox.controls.mcpFaults({ mode: 'reset', times: 1_000 });
-    for (let i = 0; i < 3; i++) {
-      expect(await whoami(client)).toEqual({
-        ok: false,
-        error: expect.stringContaining(ERROR_MESSAGES.server_unreachable),
-      });
-      await expectNoSignInAsked(connection);
-    }
-    await expectListed(connection, {
-      status: 'error',
-      lastError: ERROR_MESSAGES.server_unreachable,
-    });
+    await expectCallsFail(connection, client, ERROR_MESSAGES.server_unreachable);
     sandbox.controls.mcpFaults(null);
     await expectRecovered(connection, client);
   });
@@ -172,17 +171,7 @@ describe('the network to Splattr goes down and comes back', () => {
     expect((await whoami(client)).ok).toBe(true);
 
     await proxy.down();
-    for (let i = 0; i < 3; i++) {
-      expect(await whoami(client)).toEqual({
-        ok: false,
-        error: expect.stringContaining(ERROR_MESSAGES.server_unreachable),
-      });
-    }
-    await expectNoSignInAsked(connection);
-    await expectListed(connection, {
-      status: 'error',
-      lastError: ERROR_MESSAGES.server_unreachable,
-    });
+    await expectCallsFail(connection, client, ERROR_MESSAGES.server_unreachable);
 
     await proxy.up();
     await expectRecovered(connection, client);
@@ -209,13 +198,7 @@ describe('Splattr restarts, losing every session', () => {
 
     const port = Number(new URL(sandbox.origin).port);
     await sandbox.close();
-    for (let i = 0; i < 2; i++) {
-      expect(await whoami(client)).toEqual({
-        ok: false,
-        error: expect.stringContaining(ERROR_MESSAGES.server_unreachable),
-      });
-    }
-    await expectNoSignInAsked(connection);
+    await expectCallsFail(connection, client, ERROR_MESSAGES.server_unreachable);
 
     sandbox = await startSandbox({ port });
     // The sandbox keeps its grants in memory, so the restarted one knows none of the old
