@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger, redact } from '../../../src/core/log';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
+import { withTempDir } from '../../helpers/tempDir';
 
 const token = () => randomBytes(32).toString('base64url');
 
@@ -47,34 +47,28 @@ describe('redact', () => {
 });
 
 describe('log file', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'splattr-log-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = withTempDir('splattr-log-');
 
   it('lives in <dataDir>/logs, never holds a token, and stays bounded by rotating once', async () => {
     const secret = token();
-    const log = createLogger(dir, 'bridge-test', 4_096);
-    expect(log.file).toBe(path.join(dir, 'logs', 'bridge-test.log'));
+    const log = createLogger(dir(), 'bridge-test', 4_096);
+    expect(log.file).toBe(path.join(dir(), 'logs', 'bridge-test.log'));
     for (let i = 0; i < 200; i++) {
       log.info(`call ${i} with Authorization: Bearer ${secret}`, { refresh_token: secret });
     }
     log.error('failed', new Error(`token endpoint said refresh_token=${secret} is bad`));
 
-    expect((await readdir(path.join(dir, 'logs'))).sort()).toEqual([
+    expect((await readdir(path.join(dir(), 'logs'))).sort()).toEqual([
       'bridge-test.log',
       'bridge-test.log.1',
     ]);
     for (const name of ['bridge-test.log', 'bridge-test.log.1']) {
-      expect((await readFile(path.join(dir, 'logs', name))).length).toBeLessThanOrEqual(4_096);
+      expect((await readFile(path.join(dir(), 'logs', name))).length).toBeLessThanOrEqual(4_096);
     }
     const last = await readFile(log.file, 'utf8');
     expect(last).toMatch(
       /error failed Error: token endpoint said refresh_token=\[redacted\] is bad\n$/,
     );
-    await expectNoSecretsUnder([dir], [secret]);
+    await expectNoSecretsUnder([dir()], [secret]);
   });
 });

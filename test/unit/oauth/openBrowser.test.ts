@@ -1,23 +1,17 @@
-import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { browserCommand, openSystemBrowser } from '../../../src/core/oauth/openBrowser';
+import { withTempDir } from '../../helpers/tempDir';
 
 const URL_WITH_QUERY = 'http://127.0.0.1:4100/auth?client_id=a&state=b c&scope=openid%20email';
 
 describe('system browser opener', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'open-browser-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = withTempDir('open-browser-');
 
   it('runs $BROWSER with the URL as one argument, never through a shell', async () => {
-    const out = path.join(dir, 'args.json');
-    const script = path.join(dir, 'fake-browser.mjs');
+    const out = path.join(dir(), 'args.json');
+    const script = path.join(dir(), 'fake-browser.mjs');
     await writeFile(
       script,
       `#!${process.execPath}\nimport { writeFileSync } from 'node:fs';\n` +
@@ -31,7 +25,7 @@ describe('system browser opener', () => {
 
   it('fails clearly when the opener cannot be started', async () => {
     await expect(
-      openSystemBrowser(URL_WITH_QUERY, { ...process.env, BROWSER: path.join(dir, 'missing') }),
+      openSystemBrowser(URL_WITH_QUERY, { ...process.env, BROWSER: path.join(dir(), 'missing') }),
     ).rejects.toMatchObject({ code: 'sign_in_failed', message: expect.stringContaining('Copy') });
   });
 

@@ -1,20 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CompanionError } from '../../../src/shared/errors';
 import { openRegistry, REGISTRY_FORMAT_VERSION } from '../../../src/core/registry/registry';
 import type { ConnectionRecord } from '../../../src/core/registry/schema';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
+import { withTempDir } from '../../helpers/tempDir';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'splattr-registry-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = withTempDir('splattr-registry-');
 
 const server = {
   serverUrl: 'http://127.0.0.1:4100/mcp',
@@ -60,12 +54,12 @@ async function expectCompanionError(work: () => unknown, code: string): Promise<
 
 describe('registry', () => {
   it('keeps records in <dataDir>/registry.json, readable by a second process-like reader', () => {
-    const writer = openRegistry({ dataDir: dir });
+    const writer = openRegistry({ dataDir: dir() });
     writer.put(record('a'));
     writer.put(record('b', { client: 'claude-desktop', state: 'adding' }));
-    expect(writer.path).toBe(path.join(dir, 'registry.json'));
+    expect(writer.path).toBe(path.join(dir(), 'registry.json'));
 
-    const reader = openRegistry({ dataDir: dir });
+    const reader = openRegistry({ dataDir: dir() });
     expect(reader.list().map((r) => r.id)).toEqual(['a', 'b']);
     expect(reader.get('b')?.state).toBe('adding');
 
@@ -81,16 +75,16 @@ describe('registry', () => {
   });
 
   it('keeps settings', () => {
-    const registry = openRegistry({ dataDir: dir });
+    const registry = openRegistry({ dataDir: dir() });
     expect(registry.getSettings()).toEqual({});
     registry.setSettings({ serverUrl: 'https://mcp.example.test/mcp' });
-    expect(openRegistry({ dataDir: dir }).getSettings()).toEqual({
+    expect(openRegistry({ dataDir: dir() }).getSettings()).toEqual({
       serverUrl: 'https://mcp.example.test/mcp',
     });
   });
 
   it('refuses an invalid record or setting and changes nothing', async () => {
-    const registry = openRegistry({ dataDir: dir });
+    const registry = openRegistry({ dataDir: dir() });
     registry.put(record('a'));
     const before = await readFile(registry.path, 'utf8');
 
@@ -111,11 +105,11 @@ describe('registry', () => {
 
   it('never writes a secret, even one passed in by mistake', async () => {
     const token = randomBytes(32).toString('base64url');
-    const registry = openRegistry({ dataDir: dir });
+    const registry = openRegistry({ dataDir: dir() });
     registry.put({ ...record('a'), tokens: { accessToken: token } } as ConnectionRecord);
     registry.update('a', { refreshToken: token } as never);
     expect(registry.get('a')).toEqual({ ...record('a'), updatedAt: expect.any(String) });
-    await expectNoSecretsUnder([dir], [token]);
+    await expectNoSecretsUnder([dir()], [token]);
   });
 
   it('migrates a format-1 file (a list of connections without state)', async () => {
@@ -124,7 +118,7 @@ describe('registry', () => {
     delete format1.state;
     delete format1.updatedAt;
     await writeFile(
-      path.join(dir, 'registry.json'),
+      path.join(dir(), 'registry.json'),
       JSON.stringify({
         connections: [format1],
         settings: { serverUrl: 'https://mcp.example.test/mcp' },
@@ -132,7 +126,7 @@ describe('registry', () => {
       }),
     );
 
-    const registry = openRegistry({ dataDir: dir });
+    const registry = openRegistry({ dataDir: dir() });
     expect(registry.list()).toEqual([{ ...old, state: 'active', updatedAt: old.createdAt }]);
     expect(registry.getSettings().serverUrl).toBe('https://mcp.example.test/mcp');
     const onDisk = JSON.parse(await readFile(registry.path, 'utf8'));
@@ -141,7 +135,7 @@ describe('registry', () => {
   });
 
   it('reports a damaged file clearly, naming it, and leaves it as it was', async () => {
-    const file = path.join(dir, 'registry.json');
+    const file = path.join(dir(), 'registry.json');
     for (const damaged of [
       '{"connections": {',
       JSON.stringify({
@@ -152,7 +146,7 @@ describe('registry', () => {
     ]) {
       await writeFile(file, damaged);
       const error = await expectCompanionError(
-        () => openRegistry({ dataDir: dir }).list(),
+        () => openRegistry({ dataDir: dir() }).list(),
         'registry_invalid',
       );
       expect(error.message).toContain(file);

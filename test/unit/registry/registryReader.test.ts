@@ -1,19 +1,13 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openRegistry, REGISTRY_FORMAT_VERSION } from '../../../src/core/registry/registry';
 import { openRegistryReader } from '../../../src/core/registry/registryReader';
 import type { ConnectionRecord } from '../../../src/core/registry/schema';
 import { CompanionError } from '../../../src/shared/errors';
+import { withTempDir } from '../../helpers/tempDir';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'splattr-registry-reader-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = withTempDir('splattr-registry-reader-');
 
 const server = {
   serverUrl: 'http://127.0.0.1:4100/mcp',
@@ -55,8 +49,8 @@ function thrownBy(work: () => unknown): CompanionError {
 
 describe('read-only registry reader (what a bridge uses)', () => {
   it('reads what the app wrote and sees its later writes without reopening', () => {
-    const app = openRegistry({ dataDir: dir });
-    const reader = openRegistryReader({ dataDir: dir });
+    const app = openRegistry({ dataDir: dir() });
+    const reader = openRegistryReader({ dataDir: dir() });
     expect(reader.path).toBe(app.path);
     app.put(record('a'));
     app.setSettings({ serverUrl: 'https://mcp.example.test/mcp' });
@@ -71,25 +65,25 @@ describe('read-only registry reader (what a bridge uses)', () => {
   });
 
   it('never writes: no file or folder is created, and an old format is left for the app to migrate', async () => {
-    const missing = path.join(dir, 'not-yet');
+    const missing = path.join(dir(), 'not-yet');
     expect(openRegistryReader({ dataDir: missing }).list()).toEqual([]);
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(dir())).toEqual([]);
 
-    const file = path.join(dir, 'registry.json');
+    const file = path.join(dir(), 'registry.json');
     const format1 = JSON.stringify({
       connections: [{ id: 'old', createdAt: '2025-01-01T00:00:00.000Z' }],
       settings: {},
       __internal__: { migrations: { version: '1.0.0' } },
     });
     await writeFile(file, format1);
-    const error = thrownBy(() => openRegistryReader({ dataDir: dir }).get('old'));
+    const error = thrownBy(() => openRegistryReader({ dataDir: dir() }).get('old'));
     expect(error.code).toBe('registry_invalid');
     expect(error.message).toContain('Open Splattr Companion once');
     expect(await readFile(file, 'utf8')).toBe(format1);
   });
 
   it('reports a damaged file clearly, naming it', async () => {
-    const file = path.join(dir, 'registry.json');
+    const file = path.join(dir(), 'registry.json');
     for (const damaged of [
       '{"connections": {',
       JSON.stringify({
@@ -99,7 +93,7 @@ describe('read-only registry reader (what a bridge uses)', () => {
       }),
     ]) {
       await writeFile(file, damaged);
-      const error = thrownBy(() => openRegistryReader({ dataDir: dir }).list());
+      const error = thrownBy(() => openRegistryReader({ dataDir: dir() }).list());
       expect(error.code).toBe('registry_invalid');
       expect(error.message).toContain(file);
       expect(await readFile(file, 'utf8')).toBe(damaged);
