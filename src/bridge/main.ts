@@ -1,7 +1,8 @@
 // What a client config launches: `<node> bridge.mjs --connection <id>`. stdout carries JSON-RPC
 // only; a start-up failure goes to stderr, which AI clients show in their server logs.
 import { parseArgs } from 'node:util';
-import { DEFAULT_REQUEST_TIMEOUT_MS, runBridge } from '../core/bridge/runBridge';
+import { withReadAhead } from '../core/bridge/readAhead';
+import { createTokenStore } from '../core/credentials/tokenStore';
 import { dataDir } from '../core/paths';
 import { toErrorInfo } from '../shared/errors';
 
@@ -20,6 +21,11 @@ try {
 }
 if (!connectionId) fail(USAGE, 2);
 
+// The keychain read starts first and runs on its own thread while the relay's code (the MCP SDK
+// and its schemas, most of the start-up) loads here.
+const tokenStore = withReadAhead(createTokenStore(), connectionId);
+const { DEFAULT_REQUEST_TIMEOUT_MS, runBridge } = await import('../core/bridge/runBridge');
+
 // Tests shorten it to see a request that never gets an answer come back as an error.
 const timeoutMs =
   Number(process.env.SPLATTR_BRIDGE_REQUEST_TIMEOUT_MS) || DEFAULT_REQUEST_TIMEOUT_MS;
@@ -28,6 +34,7 @@ const bridge = await runBridge({
   connectionId,
   dataDir: dataDir(),
   requestTimeoutMs: timeoutMs,
+  tokenStore,
 }).catch((error: unknown) => fail(toErrorInfo(error).message, 1));
 
 let stopping = false;

@@ -1,8 +1,10 @@
+import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CompanionError } from '../../shared/errors';
 import { createTokenManager } from '../credentials/tokenManager';
+import type { TokenStore } from '../credentials/tokenStore';
 import { createLogger } from '../log';
 import { openRegistryReader } from '../registry/registryReader';
 import { ConnectionIdSchema } from '../registry/schema';
@@ -17,6 +19,8 @@ export interface RunBridgeOptions {
   connectionId: string;
   dataDir: string;
   requestTimeoutMs?: number;
+  /** The keychain; the entry gives one whose first read started before this code loaded. */
+  tokenStore?: TokenStore;
   stdin?: Readable;
   stdout?: Writable;
 }
@@ -46,14 +50,27 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   const fetch = createNodeFetch();
   const tokens = createTokenManager({
     dataDir: options.dataDir,
+    tokenStore: options.tokenStore,
     registry,
     statusFiles,
     logger: log,
     fetch,
   });
+  // The token manager keeps the tokens in memory. A sign-in elsewhere (Reconnect) stores new
+  // ones, then writes the status file: seeing that file replaced, the next call reads the
+  // keychain again, even while the tokens in memory still work (they may be another account's).
+  const statusFile = statusFiles.fileOf(id);
+  let seenStatus = fileStamp(statusFile);
   const bearer = createBearerFetch(
     {
-      getAccessToken: () => tokens.getAccessToken(id),
+      getAccessToken: () => {
+        const stamp = fileStamp(statusFile);
+        if (stamp !== seenStatus) {
+          seenStatus = stamp;
+          tokens.forget(id);
+        }
+        return tokens.getAccessToken(id);
+      },
       refreshAfterRejection: (rejected) => tokens.refreshAfterRejection(id, rejected),
     },
     fetch,
@@ -76,4 +93,10 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   await relay.start();
   log.info('bridge started', { ...logFields, pid: process.pid });
   return { close: () => relay.close() };
+}
+
+/** Changes whenever the file is replaced (atomic writes give it a new inode). */
+function fileStamp(file: string): string {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats ? `${stats.ino}:${stats.mtimeMs}` : '';
 }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import * as z from 'zod';
 import { KEYCHAIN_SERVICE } from '../../shared/server';
 import { CompanionError } from '../../shared/errors';
@@ -41,14 +42,15 @@ export interface TokenStoreOptions {
  */
 export function createTokenStore(options: TokenStoreOptions = {}): TokenStore {
   const service = options.service ?? KEYCHAIN_SERVICE;
-  let backend: Promise<KeychainBackend> | undefined = options.keychain
-    ? Promise.resolve(options.keychain)
-    : undefined;
+  let backend = options.keychain;
 
   async function keychain<T>(use: (k: KeychainBackend) => Promise<T>): Promise<T> {
     try {
-      backend ??= import('keytar').then((m) => (m.default ?? m) as KeychainBackend);
-      return await use(await backend);
+      // Loaded synchronously (keytar is CommonJS), so the first request reaches the keychain's
+      // thread at once: the bridge starts its token read before loading the relay, and the
+      // D-Bus round trip overlaps that work instead of following it.
+      backend ??= createRequire(import.meta.url)('keytar') as KeychainBackend;
+      return await use(backend);
     } catch (error) {
       if (error instanceof CompanionError) throw error;
       throw new CompanionError('keychain_unavailable', undefined, { cause: error });

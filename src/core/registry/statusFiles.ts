@@ -1,9 +1,7 @@
 import { watch as watchFolder } from 'node:fs';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import * as z from 'zod';
-import { lockPath, withLock } from '../credentials/refreshLock';
 import { assertConnectionId, ConnectionIdSchema } from './schema';
 
 /**
@@ -23,6 +21,8 @@ export type StatusPatch = Partial<Omit<ConnectionStatusFile, 'updatedAt'>>;
 
 export interface StatusFiles {
   readonly folder: string;
+  /** The connection's status file, which every update replaces (a new inode and mtime). */
+  fileOf(connectionId: string): string;
   read(connectionId: string): Promise<ConnectionStatusFile | undefined>;
   /** Merges `patch` into the file; a key set to undefined is cleared. */
   update(connectionId: string, patch: StatusPatch): Promise<ConnectionStatusFile>;
@@ -60,8 +60,14 @@ export function openStatusFiles(dataDir: string, now: () => Date = () => new Dat
 
   return {
     folder,
+    fileOf,
     read,
     async update(id, patch) {
+      // Loaded on the first write, which a bridge makes after its first call: not at start-up.
+      const [{ lockPath, withLock }, { default: writeFileAtomic }] = await Promise.all([
+        import('../credentials/refreshLock'),
+        import('write-file-atomic'),
+      ]);
       await mkdir(folder, { recursive: true, mode: 0o700 });
       // Several bridges and the app update the same file; the lock keeps one from erasing
       // another's `needsSignIn` with a stale read.

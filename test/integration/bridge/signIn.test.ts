@@ -1,6 +1,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTokenManager } from '../../../src/core/credentials/tokenManager';
 import { createTokenStore } from '../../../src/core/credentials/tokenStore';
+import { openRegistryReader } from '../../../src/core/registry/registryReader';
 import { ERROR_MESSAGES } from '../../../src/shared/errors';
 import { DEMO } from '../../helpers/companion';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
@@ -38,8 +40,9 @@ describe.each([
     const store = createTokenStore();
     const stored = await store.get(bridge.fixture.id);
     // An access token Splattr does not know, still valid by its expiry: only Splattr can say no.
+    // A bridge keeps its tokens in memory, so one started now is the one that holds it.
     await store.set(bridge.fixture.id, { ...stored!, accessToken: 'not-a-token-splattr-knows' });
-    const result = await whoami(client);
+    const result = await whoami(await bridge.connect());
     expect(result.isError).toBeFalsy();
     expect(JSON.parse(toolText(result))).toMatchObject({ email: DEMO.email });
     expect((await store.get(bridge.fixture.id))?.accessToken).not.toBe('not-a-token-splattr-knows');
@@ -73,5 +76,42 @@ describe.each([
       expect(status?.needsSignIn).toBe(false);
       expect(status?.lastError).toBeUndefined();
     }, PATIENCE);
+  });
+});
+
+describe('a sign-in elsewhere while the bridge still holds working tokens', () => {
+  const sandbox = withSandbox();
+
+  it('the running bridge uses the new tokens from its next call (here: another account)', async () => {
+    const bridge = await createBridgeHome(sandbox(), { client: 'cursor' });
+    const issued: string[] = [];
+    try {
+      const client = await bridge.connect();
+      expect(JSON.parse(toolText(await whoami(client)))).toMatchObject({ email: DEMO.email });
+
+      // Reconnect as the app does it: new tokens through the token manager, which also writes
+      // the connection's status. The old tokens are still valid, so only that can tell the bridge.
+      const other = await sandbox().controls.issueTokens({
+        email: 'bob@globex.test',
+        clientId: bridge.fixture.record.registration.clientId,
+      });
+      issued.push(other.accessToken, other.refreshToken);
+      const { dataDir } = bridge;
+      await createTokenManager({ dataDir, registry: openRegistryReader({ dataDir }) }).storeTokens(
+        bridge.fixture.id,
+        {
+          accessToken: other.accessToken,
+          refreshToken: other.refreshToken,
+          expiresAt: Date.now() + other.expiresIn * 1000,
+        },
+      );
+
+      const result = await whoami(client);
+      expect(result.isError).toBeFalsy();
+      expect(JSON.parse(toolText(result))).toMatchObject({ email: 'bob@globex.test' });
+    } finally {
+      await expectNoSecretsUnder([bridge.home], [...(await bridge.fixture.secrets()), ...issued]);
+      await bridge.dispose();
+    }
   });
 });
