@@ -13,3 +13,15 @@ export async function companionError(work: Promise<unknown>): Promise<CompanionE
   expect(error).toBeInstanceOf(CompanionError);
   return error as CompanionError;
 }
+
+/** The CompanionError `work` throws at once (for synchronous APIs); the test fails otherwise. */
+export function thrownCompanionError(work: () => unknown): CompanionError {
+  let thrown: unknown;
+  try {
+    work();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(CompanionError);
+  return thrown as CompanionError;
+}

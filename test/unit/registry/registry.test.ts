@@ -2,55 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CompanionError } from '../../../src/shared/errors';
 import { openRegistry, REGISTRY_FORMAT_VERSION } from '../../../src/core/registry/registry';
 import type { ConnectionRecord } from '../../../src/core/registry/schema';
+import { thrownCompanionError } from '../../helpers/companionError';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { withTempDir } from '../../helpers/tempDir';
+import { record } from './connectionRecord';
 
 const dir = withTempDir('splattr-registry-');
-
-const server = {
-  serverUrl: 'http://127.0.0.1:4100/mcp',
-  resource: 'http://127.0.0.1:4100/mcp',
-  issuer: 'http://127.0.0.1:4100',
-  tokenEndpoint: 'http://127.0.0.1:4100/token',
-  authorizationEndpoint: 'http://127.0.0.1:4100/auth',
-  revocationEndpoint: 'http://127.0.0.1:4100/token/revocation',
-  scope: 'openid email profile',
-};
-
-function record(id: string, overrides: Partial<ConnectionRecord> = {}): ConnectionRecord {
-  return {
-    id,
-    client: 'cursor',
-    serverUrl: server.serverUrl,
-    server,
-    registration: {
-      clientId: 'client-1',
-      redirectUris: ['http://127.0.0.1/callback'],
-      clientName: 'Splattr Companion for Cursor',
-      registeredAt: '2025-01-01T00:00:00.000Z',
-    },
-    account: { email: 'demo@splattr.test', name: 'Demo', organization: 'Acme' },
-    createdAt: '2025-01-01T00:00:00.000Z',
-    updatedAt: '2025-01-01T00:00:00.000Z',
-    state: 'active',
-    ...overrides,
-  };
-}
-
-async function expectCompanionError(work: () => unknown, code: string): Promise<CompanionError> {
-  let thrown: unknown;
-  try {
-    await work();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(CompanionError);
-  expect((thrown as CompanionError).code).toBe(code);
-  return thrown as CompanionError;
-}
 
 describe('registry', () => {
   it('keeps records in <dataDir>/registry.json, readable by a second process-like reader', () => {
@@ -88,18 +47,21 @@ describe('registry', () => {
     registry.put(record('a'));
     const before = await readFile(registry.path, 'utf8');
 
-    const bad = await expectCompanionError(
-      () => registry.put(record('b', { serverUrl: 'not a url' })),
-      'invalid_input',
-    );
+    const bad = thrownCompanionError(() => registry.put(record('b', { serverUrl: 'not a url' })));
+    expect(bad.code).toBe('invalid_input');
     expect(bad.message).toContain('serverUrl');
-    await expectCompanionError(() => registry.put(record('../escape')), 'invalid_input');
-    await expectCompanionError(
-      () => registry.update('a', { state: 'gone' as never }),
+    expect(thrownCompanionError(() => registry.put(record('../escape'))).code).toBe(
       'invalid_input',
     );
-    await expectCompanionError(() => registry.update('missing', {}), 'connection_not_found');
-    await expectCompanionError(() => registry.setSettings({ serverUrl: 'nope' }), 'invalid_input');
+    expect(thrownCompanionError(() => registry.update('a', { state: 'gone' as never })).code).toBe(
+      'invalid_input',
+    );
+    expect(thrownCompanionError(() => registry.update('missing', {})).code).toBe(
+      'connection_not_found',
+    );
+    expect(thrownCompanionError(() => registry.setSettings({ serverUrl: 'nope' })).code).toBe(
+      'invalid_input',
+    );
     expect(await readFile(registry.path, 'utf8')).toBe(before);
   });
 
@@ -145,10 +107,8 @@ describe('registry', () => {
       }),
     ]) {
       await writeFile(file, damaged);
-      const error = await expectCompanionError(
-        () => openRegistry({ dataDir: dir() }).list(),
-        'registry_invalid',
-      );
+      const error = thrownCompanionError(() => openRegistry({ dataDir: dir() }).list());
+      expect(error.code).toBe('registry_invalid');
       expect(error.message).toContain(file);
       expect(await readFile(file, 'utf8')).toBe(damaged);
     }

@@ -3,49 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openRegistry, REGISTRY_FORMAT_VERSION } from '../../../src/core/registry/registry';
 import { openRegistryReader } from '../../../src/core/registry/registryReader';
-import type { ConnectionRecord } from '../../../src/core/registry/schema';
-import { CompanionError } from '../../../src/shared/errors';
+import { thrownCompanionError } from '../../helpers/companionError';
 import { withTempDir } from '../../helpers/tempDir';
+import { record } from './connectionRecord';
 
 const dir = withTempDir('splattr-registry-reader-');
-
-const server = {
-  serverUrl: 'http://127.0.0.1:4100/mcp',
-  resource: 'http://127.0.0.1:4100/mcp',
-  issuer: 'http://127.0.0.1:4100',
-  tokenEndpoint: 'http://127.0.0.1:4100/token',
-  authorizationEndpoint: 'http://127.0.0.1:4100/auth',
-  scope: 'openid email profile',
-};
-
-function record(id: string): ConnectionRecord {
-  return {
-    id,
-    client: 'claude-desktop',
-    serverUrl: server.serverUrl,
-    server,
-    registration: {
-      clientId: 'client-1',
-      redirectUris: ['http://127.0.0.1/callback'],
-      clientName: 'Splattr Companion for Claude Desktop',
-      registeredAt: '2025-01-01T00:00:00.000Z',
-    },
-    account: { email: 'demo@splattr.test' },
-    createdAt: '2025-01-01T00:00:00.000Z',
-    updatedAt: '2025-01-01T00:00:00.000Z',
-    state: 'active',
-  };
-}
-
-function thrownBy(work: () => unknown): CompanionError {
-  try {
-    work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CompanionError);
-    return error as CompanionError;
-  }
-  throw new Error('expected a CompanionError');
-}
 
 describe('read-only registry reader (what a bridge uses)', () => {
   it('reads what the app wrote and sees its later writes without reopening', () => {
@@ -76,7 +38,7 @@ describe('read-only registry reader (what a bridge uses)', () => {
       __internal__: { migrations: { version: '1.0.0' } },
     });
     await writeFile(file, format1);
-    const error = thrownBy(() => openRegistryReader({ dataDir: dir() }).get('old'));
+    const error = thrownCompanionError(() => openRegistryReader({ dataDir: dir() }).get('old'));
     expect(error.code).toBe('registry_invalid');
     expect(error.message).toContain('Open Splattr Companion once');
     expect(await readFile(file, 'utf8')).toBe(format1);
@@ -93,7 +55,7 @@ describe('read-only registry reader (what a bridge uses)', () => {
       }),
     ]) {
       await writeFile(file, damaged);
-      const error = thrownBy(() => openRegistryReader({ dataDir: dir() }).list());
+      const error = thrownCompanionError(() => openRegistryReader({ dataDir: dir() }).list());
       expect(error.code).toBe('registry_invalid');
       expect(error.message).toContain(file);
       expect(await readFile(file, 'utf8')).toBe(damaged);
