@@ -7,7 +7,7 @@ import type { ConnectionRecord } from '../../../src/core/registry/schema';
 import { thrownCompanionError } from '../../helpers/companionError';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { withTempDir } from '../../helpers/tempDir';
-import { record } from './connectionRecord';
+import { expectDamagedFilesRefused, record } from './fixtures';
 
 const dir = withTempDir('splattr-registry-');
 
@@ -97,20 +97,6 @@ describe('registry', () => {
   });
 
   it('reports a damaged file clearly, naming it, and leaves it as it was', async () => {
-    const file = path.join(dir(), 'registry.json');
-    for (const damaged of [
-      '{"connections": {',
-      JSON.stringify({
-        connections: { a: { id: 'a', client: 'vim' } },
-        settings: {},
-        __internal__: { migrations: { version: REGISTRY_FORMAT_VERSION } },
-      }),
-    ]) {
-      await writeFile(file, damaged);
-      const error = thrownCompanionError(() => openRegistry({ dataDir: dir() }).list());
-      expect(error.code).toBe('registry_invalid');
-      expect(error.message).toContain(file);
-      expect(await readFile(file, 'utf8')).toBe(damaged);
-    }
+    await expectDamagedFilesRefused(dir(), () => openRegistry({ dataDir: dir() }).list());
   });
 });

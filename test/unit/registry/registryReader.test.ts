@@ -1,11 +1,11 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openRegistry, REGISTRY_FORMAT_VERSION } from '../../../src/core/registry/registry';
+import { openRegistry } from '../../../src/core/registry/registry';
 import { openRegistryReader } from '../../../src/core/registry/registryReader';
 import { thrownCompanionError } from '../../helpers/companionError';
 import { withTempDir } from '../../helpers/tempDir';
-import { record } from './connectionRecord';
+import { expectDamagedFilesRefused, record } from './fixtures';
 
 const dir = withTempDir('splattr-registry-reader-');
 
@@ -45,20 +45,6 @@ describe('read-only registry reader (what a bridge uses)', () => {
   });
 
   it('reports a damaged file clearly, naming it', async () => {
-    const file = path.join(dir(), 'registry.json');
-    for (const damaged of [
-      '{"connections": {',
-      JSON.stringify({
-        connections: { a: { id: 'a', client: 'vim' } },
-        settings: {},
-        __internal__: { migrations: { version: REGISTRY_FORMAT_VERSION } },
-      }),
-    ]) {
-      await writeFile(file, damaged);
-      const error = thrownCompanionError(() => openRegistryReader({ dataDir: dir() }).list());
-      expect(error.code).toBe('registry_invalid');
-      expect(error.message).toContain(file);
-      expect(await readFile(file, 'utf8')).toBe(damaged);
-    }
+    await expectDamagedFilesRefused(dir(), () => openRegistryReader({ dataDir: dir() }).list());
   });
 });
