@@ -109,9 +109,7 @@ describe('Splattr Companion window', () => {
     await open();
     await page.getByRole('button', { name: 'Add to Cursor' }).click();
 
-    const waiting = page.getByRole('region', {
-      name: 'Waiting for you to sign in in your browser…',
-    });
+    const waiting = signingIn();
     await waiting.waitFor();
     expect(
       await page
@@ -167,9 +165,7 @@ describe('Splattr Companion window', () => {
   it('after adding Claude Desktop, offers to restart it', async () => {
     await open();
     await page.getByRole('button', { name: 'Add to Claude Desktop' }).click();
-    await page
-      .getByRole('region', { name: 'Waiting for you to sign in in your browser…' })
-      .waitFor();
+    await signingIn().waitFor();
     await signInAs(ADA);
     const notice = page.getByRole('region', { name: 'Restart Claude Desktop to load Splattr' });
     await notice.waitFor();
@@ -195,9 +191,7 @@ describe('Splattr Companion window', () => {
     await shot('04-needs-sign-in');
 
     await row('Cursor').getByRole('button', { name: 'Reconnect Cursor' }).click();
-    await page
-      .getByRole('region', { name: 'Waiting for you to sign in in your browser…' })
-      .waitFor();
+    await signingIn().waitFor();
     await signInAs(ADA);
     await row('Cursor').getByText('Connected').waitFor();
     expect(await row('Cursor').getByText(ERROR_MESSAGES.needs_sign_in).count()).toBe(0);
