@@ -67,24 +67,32 @@ export async function createTestCompanion(
 }
 
 /**
- * Starts the bridge exactly as an MCP client does from its config entry: the entry's command,
- * args and env over the client's default environment, plus the session bus (the keychain), which
- * a desktop session gives every process.
+ * The environment an MCP client gives a server it launches: its own default environment with
+ * this HOME, plus the session bus (the keychain), which a desktop session gives every process,
+ * and last the server's configured `env`.
  */
+export function mcpClientEnv(
+  home: string,
+  env: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...getDefaultEnvironment(),
+    HOME: home,
+    ...(process.env.DBUS_SESSION_BUS_ADDRESS
+      ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS }
+      : {}),
+    ...env,
+  };
+}
+
+/** Starts the bridge exactly as an MCP client does from its config entry. */
 export async function connectThroughEntry(entry: BridgeEntry, home: string): Promise<Client> {
   const client = new Client({ name: 'claude-desktop-stand-in', version: '1.0.0' });
   await client.connect(
     new StdioClientTransport({
       command: entry.command,
       args: entry.args,
-      env: {
-        ...getDefaultEnvironment(),
-        HOME: home,
-        ...(process.env.DBUS_SESSION_BUS_ADDRESS
-          ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS }
-          : {}),
-        ...entry.env,
-      },
+      env: mcpClientEnv(home, entry.env),
       stderr: 'pipe',
     }),
   );

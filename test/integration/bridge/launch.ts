@@ -2,16 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  StdioClientTransport,
-  getDefaultEnvironment,
-} from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { createTokenStore } from '../../../src/core/credentials/tokenStore';
 import { openStatusFiles, type ConnectionStatusFile } from '../../../src/core/registry/statusFiles';
 import type { ClientId } from '../../../src/shared/clients';
 import type { Sandbox } from '../../../src/sandbox';
 import { createConnectionFixture, type ConnectionFixture } from '../../helpers/connectionFixture';
-import { BRIDGE_SCRIPT } from '../../helpers/companion';
+import { BRIDGE_SCRIPT, mcpClientEnv } from '../../helpers/companion';
 
 export interface BridgeHome {
   home: string;
@@ -39,16 +36,7 @@ export async function createBridgeHome(
   const launch = {
     command: process.execPath,
     args: [BRIDGE_SCRIPT, '--connection', fixture.id],
-    env: {
-      ...getDefaultEnvironment(),
-      HOME: home,
-      SPLATTR_COMPANION_HOME: dataDir,
-      // A desktop session gives every process its session bus, and with it the keychain.
-      ...(process.env.DBUS_SESSION_BUS_ADDRESS
-        ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS }
-        : {}),
-      ...options.env,
-    },
+    env: mcpClientEnv(home, { SPLATTR_COMPANION_HOME: dataDir, ...options.env }),
   };
   return {
     home,
