@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { createTokenStore } from '../../../src/core/credentials/tokenStore';
@@ -9,6 +6,7 @@ import type { ClientId } from '../../../src/shared/clients';
 import type { Sandbox } from '../../../src/sandbox';
 import { createConnectionFixture, type ConnectionFixture } from '../../helpers/connectionFixture';
 import { BRIDGE_SCRIPT, mcpClientEnv } from '../../helpers/companion';
+import { createTestHome } from '../../helpers/testHome';
 
 export interface BridgeHome {
   home: string;
@@ -29,8 +27,8 @@ export async function createBridgeHome(
   sandbox: Sandbox,
   options: { client?: ClientId; env?: Record<string, string> } = {},
 ): Promise<BridgeHome> {
-  const home = await mkdtemp(path.join(os.tmpdir(), 'splattr-bridge-'));
-  const dataDir = path.join(home, 'companion-data');
+  const testHome = await createTestHome(sandbox, 'splattr-bridge-');
+  const { home, dataDir } = testHome;
   const fixture = await createConnectionFixture(sandbox, { dataDir, client: options.client });
   const clients: Client[] = [];
   const launch = {
@@ -63,7 +61,7 @@ export async function createBridgeHome(
     async dispose() {
       await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
       await fixture.dispose();
-      await rm(home, { recursive: true, force: true });
+      await testHome.dispose();
     },
   };
 }
