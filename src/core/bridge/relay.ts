@@ -38,6 +38,8 @@ export interface RelayOptions {
   log: BridgeLog;
   /** No request waits longer than this for its answer (reset by each progress notification). */
   requestTimeoutMs: number;
+  /** Called when every answer owed to the client has been written. */
+  idle?: () => void;
 }
 
 interface Pending {
@@ -317,9 +319,12 @@ export class Relay {
   }
 
   private toClient(message: JSONRPCMessage): void {
-    this.options.downstream
-      .send(message)
-      .catch((error: unknown) => this.options.log.warn('client not reachable', describe(error)));
+    this.options.downstream.send(message).then(
+      () => {
+        if (this.pending.size === 0) this.options.idle?.();
+      },
+      (error: unknown) => this.options.log.warn('client not reachable', describe(error)),
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import { openRegistryReader } from '../registry/registryReader';
 import { ConnectionIdSchema } from '../registry/schema';
 import { openStatusFiles } from '../registry/statusFiles';
 import { createBearerFetch } from './bearerFetch';
+import { createHeapTrimmer } from './heapTrimmer';
 import { createNodeFetch } from './nodeFetch';
 import { Relay } from './relay';
 
@@ -89,6 +90,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
       error: (message, fields) => log.error(message, { ...logFields, ...fields }),
     },
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    idle: createHeapTrimmer().idle,
   });
   await relay.start();
   log.info('bridge started', { ...logFields, pid: process.pid });
