@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright-core';
 import type { BridgeEntry } from '../src/core/clients';
+import { createTokenManager } from '../src/core/credentials/tokenManager';
 import { createTokenStore } from '../src/core/credentials/tokenStore';
+import { openRegistryReader } from '../src/core/registry/registryReader';
 import type { Sandbox } from '../src/sandbox';
 import { createTestCompanion } from '../test/helpers/companion';
 
@@ -46,8 +48,13 @@ export async function addBenchConnection(
       home: companion.home,
       addMs,
       accessToken: async () => (await current()).accessToken,
+      // Through the token manager, as every real change of tokens is, so running bridges drop
+      // what they keep in memory (a bare keychain write would go unnoticed until a 401).
       expireTokens: async () =>
-        tokens.set(connectionId, { ...(await current()), expiresAt: Date.now() - 1000 }),
+        createTokenManager({
+          dataDir: companion.dataDir,
+          registry: openRegistryReader({ dataDir: companion.dataDir }),
+        }).storeTokens(connectionId, { ...(await current()), expiresAt: Date.now() - 1000 }),
       async dispose() {
         await companion.service.remove({ id: connectionId }).finally(() => companion.dispose());
       },
