@@ -232,10 +232,12 @@ export async function createCompanionService(
 
   async function reconnect({ id }: { id: string }): Promise<Connection> {
     const record = activeRecord(id);
+    const stepUp = (await statusFiles.read(id))?.stepUpScope;
     const result = await runSignIn(record.client, {
       serverUrl: record.serverUrl,
       server: record.server,
       registration: record.registration,
+      ...(stepUp ? { scope: stepUp } : {}),
     });
     // storeTokens clears needs-sign-in: the running bridges notice and carry on.
     await tokens.storeTokens(id, result.tokens);
@@ -244,7 +246,11 @@ export async function createCompanionService(
       registration: result.registration,
       account: result.account,
     });
-    await statusFiles.update(id, { needsSignIn: false, lastError: undefined });
+    await statusFiles.update(id, {
+      needsSignIn: false,
+      lastError: undefined,
+      stepUpScope: undefined,
+    });
     if (!(await getClient(record.client).hasOurEntry(id, ctx))) {
       await getClient(record.client).addEntry(entryFor(id), {}, ctx);
     }

@@ -34,9 +34,13 @@ const COMMANDS: {
     c.mcpFaults(
       z
         .object({
-          mode: z.enum(['status503', 'slow', 'reset']),
+          mode: z.enum(['status503', 'slow', 'reset', 'insufficientScope']),
           times: z.number().int().min(0),
           delayMs: z.number().int().min(0).max(600_000).optional(),
+          scope: z
+            .string()
+            .regex(/^[\w:. -]{1,200}$/)
+            .optional(),
         })
         .nullable()
         .parse(body),

@@ -1,6 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 
-export type McpFault = { mode: 'status503' | 'slow' | 'reset'; times: number; delayMs?: number };
+export type McpFault = {
+  mode: 'status503' | 'slow' | 'reset' | 'insufficientScope';
+  times: number;
+  delayMs?: number;
+  /** For `insufficientScope`: the scope the 403 challenge asks for. */
+  scope?: string;
+};
 
 const DEFAULT_DELAY_MS = 2_000;
 
@@ -25,6 +31,17 @@ export class McpFaults {
         return;
       case 'reset':
         req.socket.destroy();
+        return;
+      case 'insufficientScope':
+        // What a resource server answers a token that lacks a scope the call needs (RFC 6750
+        // §3.1), which the MCP spec meets with one step-up sign-in.
+        res
+          .status(403)
+          .set(
+            'WWW-Authenticate',
+            `Bearer error="insufficient_scope", scope="${fault.scope ?? 'openid email profile'}"`,
+          )
+          .json({ error: 'insufficient_scope' });
         return;
       case 'slow':
         await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? DEFAULT_DELAY_MS));

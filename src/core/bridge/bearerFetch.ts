@@ -28,10 +28,13 @@ export function createBearerFetch(auth: BridgeAuth, baseFetch: FetchLike = fetch
   return {
     async fetch(url, init) {
       const token = await auth.getAccessToken();
-      const response = await send(url, init, token);
-      if (response.status !== 401) return response;
-      await response.body?.cancel();
-      return send(url, init, await auth.refreshAfterRejection(token));
+      let response = await send(url, init, token);
+      if (response.status === 401) {
+        await response.body?.cancel();
+        response = await send(url, init, await auth.refreshAfterRejection(token));
+      }
+      if (response.status === 403) await auth.forbidden?.(response);
+      return response;
     },
     async refreshLastToken() {
       lastToken = await auth.refreshAfterRejection(lastToken ?? (await auth.getAccessToken()));

@@ -9,6 +9,7 @@ import { createLogger } from '../log';
 import { openRegistryReader } from '../registry/registryReader';
 import { ConnectionIdSchema } from '../registry/schema';
 import { openStatusFiles } from '../registry/statusFiles';
+import { stepUpScope } from '../oauth/scope';
 import { createBearerFetch } from './bearerFetch';
 import { createHeapTrimmer } from './heapTrimmer';
 import { createNodeFetch } from './nodeFetch';
@@ -60,6 +61,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   // The token manager keeps the tokens in memory. A sign-in elsewhere (Reconnect) stores new
   // ones, then writes the status file: seeing that file replaced, the next call reads the
   // keychain again, even while the tokens in memory still work (they may be another account's).
+  const logFields = { connection: id };
   const statusFile = statusFiles.fileOf(id);
   let seenStatus = fileStamp(statusFile);
   const bearer = createBearerFetch(
@@ -73,11 +75,21 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
         return tokens.getAccessToken(id);
       },
       refreshAfterRejection: (rejected) => tokens.refreshAfterRejection(id, rejected),
+      async forbidden(response) {
+        // Read now, not at start: a step-up sign-in since then widened the connection's scope.
+        // Asked again for scope it already holds, the 403 goes to the client as Splattr's
+        // answer: one step-up, never a loop of sign-ins.
+        const wanted = stepUpScope(registry.get(id)?.server.scope, response);
+        if (!wanted) return;
+        await response.body?.cancel();
+        log.info('Splattr asked for more access', { ...logFields, scope: wanted });
+        await statusFiles.update(id, { needsSignIn: true, stepUpScope: wanted });
+        throw new CompanionError('needs_sign_in');
+      },
     },
     fetch,
   );
   const serverUrl = new URL(record.serverUrl);
-  const logFields = { connection: id };
   const relay = new Relay({
     downstream: new StdioServerTransport(options.stdin, options.stdout),
     openUpstream: () => new StreamableHTTPClientTransport(serverUrl, { fetch: bearer.fetch }),

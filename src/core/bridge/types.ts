@@ -7,6 +7,11 @@ export interface BridgeAuth {
   getAccessToken(): Promise<string>;
   /** Called once after Splattr rejected `rejected`; returns the token to retry with. */
   refreshAfterRejection(rejected: string): Promise<string>;
+  /**
+   * Sees a 403 before the transport does; throws CompanionError('needs_sign_in') when a step-up
+   * sign-in would help (`insufficient_scope` for scope the connection does not hold yet).
+   */
+  forbidden?(response: Response): Promise<void>;
 }
 
 /**

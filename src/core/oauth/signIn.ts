@@ -137,7 +137,13 @@ async function authorize(
       nonce,
       fetch: fetchFn,
     });
-    return { server, registration, tokens: toTokenSet(tokens, scope), account };
+    // The connection keeps the scope it signed in for: a step-up's wider one included.
+    return {
+      server: { ...server, scope },
+      registration,
+      tokens: toTokenSet(tokens, scope),
+      account,
+    };
   } finally {
     await loopback.close();
   }

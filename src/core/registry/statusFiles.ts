@@ -14,6 +14,11 @@ export const ConnectionStatusFileSchema = z.object({
   /** A sentence a person can act on; never a secret. */
   lastError: z.string().optional(),
   needsSignIn: z.boolean(),
+  /**
+   * After a 403 `insufficient_scope`: the scope the next sign-in asks for (what the connection
+   * holds plus what Splattr asked for), so Reconnect is one step-up sign-in.
+   */
+  stepUpScope: z.string().optional(),
   updatedAt: z.string(),
 });
 export type ConnectionStatusFile = z.infer<typeof ConnectionStatusFileSchema>;
