@@ -119,6 +119,28 @@ describe('CompanionService', () => {
     );
   });
 
+  it('reconnects with the wider scope a bridge asked for, once', async () => {
+    const { connection } = await companion.service.add({ client: 'cursor' });
+    const held = openRegistry({ dataDir: companion.dataDir }).get(connection.id)?.server.scope;
+    // What a bridge records after Splattr's 403 insufficient_scope (test/integration/bridge).
+    await openStatusFiles(companion.dataDir).update(connection.id, {
+      needsSignIn: true,
+      stepUpScope: `${held} crm:write`,
+    });
+    const urls: string[] = [];
+    companion.service.onEvent((event) => {
+      if (event.type === 'sign-in-pending') urls.push(event.url);
+    });
+
+    expect((await companion.service.reconnect({ id: connection.id })).status).toBe('connected');
+    expect(new URL(urls[0]!).searchParams.get('scope')).toBe(`${held} crm:write`);
+    const record = openRegistry({ dataDir: companion.dataDir }).get(connection.id);
+    expect(record?.server.scope).toBe(`${held} crm:write`);
+    const status = await openStatusFiles(companion.dataDir).read(connection.id);
+    expect(status).toMatchObject({ needsSignIn: false });
+    expect(status?.stepUpScope).toBeUndefined();
+  });
+
   it('refuses a second add to the same client and keeps the first', async () => {
     const { connection } = await companion.service.add({ client: 'cursor' });
     await expect(companion.service.add({ client: 'cursor' })).rejects.toMatchObject({
