@@ -93,8 +93,9 @@ async function runCommand(
   target: string | undefined,
   values: Values,
   service: CompanionApi,
-  { io, onInterrupt }: CliDeps,
+  deps: CliDeps,
 ): Promise<void> {
+  const { io } = deps;
   switch (command) {
     case 'clients':
       io.out(formatClients(await service.listClients({})));
@@ -109,49 +110,25 @@ async function runCommand(
       return;
     case 'add': {
       const client = parseClient(target);
-      const stop = service.onEvent((event) => {
-        if (event.type === 'sign-in-pending') {
-          io.out(
-            values['no-open']
-              ? `Open this link in a browser to sign in to Splattr:\n${event.url}\nWaiting for you to sign in… (Ctrl-C to cancel)`
-              : `Your browser should open Splattr's sign-in page. If it does not, open:\n${event.url}\nWaiting for you to sign in… (Ctrl-C to cancel)`,
-          );
-        }
-      });
-      onInterrupt(() => void service.cancelSignIn({}));
-      try {
-        const result = await service.add({
-          client,
-          replace: values.replace,
-          serverUrl: values.server,
-        });
-        io.out(`Connected ${CLIENT_NAMES[client]} as ${accountLabel(result.connection)}.`);
-        if (result.nextStep === 'restart_client') {
-          io.out(`Restart ${CLIENT_NAMES[client]} to load Splattr.`);
-        } else if (result.nextStep === 'enable_in_client') {
-          io.out(
-            `If ${CLIENT_NAMES[client]} shows Splattr as disabled, turn it on in its settings (MCP).`,
-          );
-        }
-      } finally {
-        stop();
+      const result = await withSignIn(service, values, deps, () =>
+        service.add({ client, replace: values.replace, serverUrl: values.server }),
+      );
+      io.out(`Connected ${CLIENT_NAMES[client]} as ${accountLabel(result.connection)}.`);
+      if (result.nextStep === 'restart_client') {
+        io.out(`Restart ${CLIENT_NAMES[client]} to load Splattr.`);
+      } else if (result.nextStep === 'enable_in_client') {
+        io.out(
+          `If ${CLIENT_NAMES[client]} shows Splattr as disabled, turn it on in its settings (MCP).`,
+        );
       }
       return;
     }
     case 'reconnect': {
       const connection = await resolveConnection(service, target);
-      onInterrupt(() => void service.cancelSignIn({}));
-      const stop = service.onEvent((event) => {
-        if (event.type === 'sign-in-pending') {
-          io.out(`Sign in to Splattr in your browser, or open:\n${event.url}`);
-        }
-      });
-      try {
-        const updated = await service.reconnect({ id: connection.id });
-        io.out(`${CLIENT_NAMES[updated.client]} is connected again as ${accountLabel(updated)}.`);
-      } finally {
-        stop();
-      }
+      const updated = await withSignIn(service, values, deps, () =>
+        service.reconnect({ id: connection.id }),
+      );
+      io.out(`${CLIENT_NAMES[updated.client]} is connected again as ${accountLabel(updated)}.`);
       return;
     }
     case 'test': {
@@ -181,6 +158,31 @@ async function runCommand(
     }
     default:
       throw new UsageError(`Unknown command: ${command}`);
+  }
+}
+
+/**
+ * Runs a call that signs in through the browser: prints the sign-in link as soon as it exists
+ * (always, for a machine where no browser opens) and lets Ctrl-C cancel the wait.
+ */
+async function withSignIn<T>(
+  service: CompanionApi,
+  values: Values,
+  { io, onInterrupt }: CliDeps,
+  action: () => Promise<T>,
+): Promise<T> {
+  const stop = service.onEvent((event) => {
+    if (event.type !== 'sign-in-pending') return;
+    const lead = values['no-open']
+      ? 'Open this link in a browser to sign in to Splattr:'
+      : "Your browser should open Splattr's sign-in page. If it does not, open:";
+    io.out(`${lead}\n${event.url}\nWaiting for you to sign in… (Ctrl-C to cancel)`);
+  });
+  onInterrupt(() => void service.cancelSignIn({}));
+  try {
+    return await action();
+  } finally {
+    stop();
   }
 }
 
