@@ -251,9 +251,8 @@ export async function createCompanionService(
       lastError: undefined,
       stepUpScope: undefined,
     });
-    if (!(await getClient(record.client).hasOurEntry(id, ctx))) {
-      await getClient(record.client).addEntry(entryFor(id), {}, ctx);
-    }
+    const client = getClient(record.client);
+    if (!(await client.hasOurEntry(id, ctx))) await client.addEntry(entryFor(id), {}, ctx);
     await announceChange();
     return view(activeRecord(id));
   }
@@ -281,9 +280,8 @@ export async function createCompanionService(
     const existing = await getClient(record.client).readEntry(ctx);
     const entry =
       existing.kind === 'ours' && existing.connectionId === id ? existing.entry : entryFor(id);
-    const result = await checkBridge(entry, env);
-    await announceChange();
-    return result;
+    // The bridge it starts writes its status file; the watcher below announces that.
+    return checkBridge(entry, env);
   }
 
   await recover();
