@@ -1,5 +1,5 @@
 import { CLIENT_NAMES, type ClientInfo } from '../shared/clients';
-import { STATUS_LABELS, type Connection } from '../shared/connection';
+import { accountLine, STATUS_LABELS, type Connection } from '../shared/connection';
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]?.length ?? 0)));
@@ -20,11 +20,6 @@ export function formatClients(clients: ClientInfo[]): string {
   ]);
 }
 
-export function accountLabel(connection: Connection): string {
-  const { email, organization } = connection.account;
-  return organization ? `${email} · ${organization}` : email;
-}
-
 export function formatConnections(connections: Connection[]): string {
   if (connections.length === 0) {
     return 'No connections yet. Add one with: splattr-companion add <claude-desktop|cursor>';
@@ -35,7 +30,7 @@ export function formatConnections(connections: Connection[]): string {
       c.id,
       CLIENT_NAMES[c.client],
       STATUS_LABELS[c.status],
-      accountLabel(c),
+      accountLine(c),
       c.lastUsedAt ?? 'never',
     ]),
   ]);

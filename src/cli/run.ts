@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { CompanionApi } from '../shared/api';
 import { CLIENT_IDS, CLIENT_NAMES, ClientIdSchema, type ClientId } from '../shared/clients';
-import { STATUS_LABELS, type Connection, type ConnectionStatus } from '../shared/connection';
+import {
+  accountLine,
+  STATUS_LABELS,
+  statusSummary,
+  type Connection,
+  type ConnectionStatus,
+} from '../shared/connection';
 import { CompanionError, toErrorInfo } from '../shared/errors';
-import { accountLabel, formatClients, formatConnections } from './format';
+import { formatClients, formatConnections } from './format';
 import { USAGE } from './usage';
 
 export interface CliIo {
@@ -106,14 +112,14 @@ async function runCommand(
       return;
     }
     case 'status':
-      io.out(statusSummary(await service.listConnections({})));
+      io.out(statusReport(await service.listConnections({})));
       return;
     case 'add': {
       const client = parseClient(target);
       const result = await withSignIn(service, values, deps, () =>
         service.add({ client, replace: values.replace, serverUrl: values.server }),
       );
-      io.out(`Connected ${CLIENT_NAMES[client]} as ${accountLabel(result.connection)}.`);
+      io.out(`Connected ${CLIENT_NAMES[client]} as ${accountLine(result.connection)}.`);
       if (result.nextStep === 'restart_client') {
         io.out(`Restart ${CLIENT_NAMES[client]} to load Splattr.`);
       } else if (result.nextStep === 'enable_in_client') {
@@ -128,7 +134,7 @@ async function runCommand(
       const updated = await withSignIn(service, values, deps, () =>
         service.reconnect({ id: connection.id }),
       );
-      io.out(`${CLIENT_NAMES[updated.client]} is connected again as ${accountLabel(updated)}.`);
+      io.out(`${CLIENT_NAMES[updated.client]} is connected again as ${accountLine(updated)}.`);
       return;
     }
     case 'test': {
@@ -148,7 +154,7 @@ async function runCommand(
     }
     case 'remove': {
       const connection = await resolveConnection(service, target);
-      const question = `Remove Splattr from ${CLIENT_NAMES[connection.client]} (${accountLabel(connection)})? This removes its entry from the client's config, deletes its tokens from the keychain and revokes its access at Splattr.`;
+      const question = `Remove Splattr from ${CLIENT_NAMES[connection.client]} (${accountLine(connection)})? This removes its entry from the client's config, deletes its tokens from the keychain and revokes its access at Splattr.`;
       if (!values.yes && !(await io.confirm(question))) {
         throw new UsageError('Not removed. Pass --yes to remove without being asked.');
       }
@@ -217,10 +223,13 @@ const NEXT_COMMAND: Record<ConnectionStatus, string> = {
   error: 'test',
 };
 
-function statusSummary(connections: Connection[]): string {
+function statusReport(connections: Connection[]): string {
   if (connections.length === 0) return formatConnections(connections);
-  const lines = connections.map(
-    (c) => `${CLIENT_NAMES[c.client]}: ${STATUS_LABELS[c.status]} (${accountLabel(c)})`,
+  const lines = [`${statusSummary(connections)}.`];
+  lines.push(
+    ...connections.map(
+      (c) => `${CLIENT_NAMES[c.client]}: ${STATUS_LABELS[c.status]} (${accountLine(c)})`,
+    ),
   );
   const attention = connections.filter((c) => c.status !== 'connected');
   const fixes = attention.map((c) => `splattr-companion ${NEXT_COMMAND[c.status]} ${c.id}`);

@@ -1,7 +1,7 @@
 import * as Toast from '@radix-ui/react-toast';
 import { useState } from 'react';
 import { CLIENT_NAMES } from '../shared/clients';
-import type { Connection } from '../shared/connection';
+import { accountLine, type Connection } from '../shared/connection';
 import { CONFIG_ENTRY_KEY } from '../shared/server';
 import { ClientCard } from './components/ClientCard';
 import { ConfirmDialog } from './components/ConfirmDialog';
@@ -12,7 +12,7 @@ import { SettingsDialog } from './components/SettingsDialog';
 import { SignInPanel } from './components/SignInPanel';
 import { Toasts } from './components/Toasts';
 import { SettingsIcon, SplattrMark } from './components/icons';
-import { accountLine, useCompanion } from './useCompanion';
+import { useCompanion } from './useCompanion';
 
 export function App() {
   const companion = useCompanion();

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AddResult, CompanionEvent } from '../shared/api';
 import { CLIENT_NAMES, type ClientId, type ClientInfo } from '../shared/clients';
-import type { Connection } from '../shared/connection';
+import { accountLine, type Connection } from '../shared/connection';
 import { api } from './api';
 import { errorInfo } from './errors';
 
@@ -16,11 +16,6 @@ export type Toast = {
 export type SignIn = { client: ClientId; connectionId?: string; url?: string };
 
 export type NextStep = { client: ClientId; kind: Exclude<AddResult['nextStep'], 'none'> };
-
-export function accountLine(connection: Connection): string {
-  const { email, organization } = connection.account;
-  return organization ? `${email} · ${organization}` : email;
-}
 
 function load() {
   return Promise.all([api().listClients({}), api().listConnections({})]);

@@ -41,3 +41,26 @@ export const ConnectionSchema = z.object({
   lastError: z.string().optional(),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
+
+/** "demo@splattr.test · Acme": the account as the UI, the tray and the CLI name it. */
+export function accountLine(connection: Pick<Connection, 'account'>): string {
+  const { email, organization } = connection.account;
+  return organization ? `${email} · ${organization}` : email;
+}
+
+/** "2 connected · 1 needs sign-in": the state of every connection at a glance (tray and CLI). */
+export function statusSummary(connections: readonly Pick<Connection, 'status'>[]): string {
+  if (connections.length === 0) return 'No connections yet';
+  const needSignIn = connections.filter((c) => c.status === 'needs_sign_in').length;
+  const broken = connections.filter(
+    (c) => c.status === 'error' || c.status === 'missing_from_config',
+  ).length;
+  const connected = connections.length - needSignIn - broken;
+  return [
+    connected && `${connected} connected`,
+    needSignIn && `${needSignIn} need${needSignIn === 1 ? 's' : ''} sign-in`,
+    broken && `${broken} need${broken === 1 ? 's' : ''} attention`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}

@@ -1,11 +1,6 @@
 import { CompanionError } from '../../shared/errors';
-import {
-  onPath,
-  resolveContext,
-  xdgConfigHome,
-  type ClientContext,
-  type ResolvedContext,
-} from './context';
+import { appDataFolder, localAppData } from '../paths';
+import { onPath, resolveContext, type ClientContext, type ResolvedContext } from './context';
 import { defineClient } from './defineClient';
 import { findProcesses, launchDetached, runCommand, waitForExit } from './processes';
 
@@ -22,29 +17,16 @@ const PROCESS_NAMES = {
   linux: ['claude-desktop'],
 } as const;
 
-function localAppData(c: ResolvedContext): string {
-  return c.env.LOCALAPPDATA ?? c.path.join(c.home, 'AppData', 'Local');
-}
-
 function storePackageDir(c: ResolvedContext): string {
   return c.path.join(localAppData(c), 'Packages', STORE_PACKAGE);
 }
 
 function configPath(c: ResolvedContext): string {
-  switch (c.platform) {
-    case 'darwin':
-      return c.path.join(c.home, 'Library', 'Application Support', 'Claude', CONFIG_FILE);
-    case 'win32': {
-      // The Store install redirects %APPDATA% writes into its package folder, where it reads them.
-      if (c.exists(storePackageDir(c))) {
-        return c.path.join(storePackageDir(c), 'LocalCache', 'Roaming', 'Claude', CONFIG_FILE);
-      }
-      const appData = c.env.APPDATA ?? c.path.join(c.home, 'AppData', 'Roaming');
-      return c.path.join(appData, 'Claude', CONFIG_FILE);
-    }
-    default:
-      return c.path.join(xdgConfigHome(c), 'Claude', CONFIG_FILE);
+  // The Store install redirects %APPDATA% writes into its package folder, where it reads them.
+  if (c.platform === 'win32' && c.exists(storePackageDir(c))) {
+    return c.path.join(storePackageDir(c), 'LocalCache', 'Roaming', 'Claude', CONFIG_FILE);
   }
+  return c.path.join(appDataFolder(c), 'Claude', CONFIG_FILE);
 }
 
 function appLocations(c: ResolvedContext): string[] {

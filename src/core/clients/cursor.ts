@@ -1,9 +1,6 @@
-import { onPath, type ResolvedContext } from './context';
+import { localAppData } from '../paths';
+import { onPath } from './context';
 import { defineClient } from './defineClient';
-
-function localAppData(c: ResolvedContext): string {
-  return c.env.LOCALAPPDATA ?? c.path.join(c.home, 'AppData', 'Local');
-}
 
 /** Cursor watches ~/.cursor/mcp.json (on every OS) and picks up changes without a restart. */
 export const cursor = defineClient({

@@ -1,8 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { CLIENT_NAMES } from '../../shared/clients';
-import type { Connection } from '../../shared/connection';
+import { accountLine, type Connection } from '../../shared/connection';
 import { timeAgo } from '../format';
-import { accountLine } from '../useCompanion';
 import { AlertIcon, ClientGlyph, PulseIcon, RefreshIcon, TrashIcon, WrenchIcon } from './icons';
 import { StatusPill } from './StatusPill';
 
