@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import type { BridgeEntry } from '../src/core/clients';
+import type { BridgeEntry } from '../src/core/bridgeEntry';
 import { createTokenManager } from '../src/core/credentials/tokenManager';
 import { createTokenStore } from '../src/core/credentials/tokenStore';
 import { openRegistryReader } from '../src/core/registry/registryReader';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { BridgeEntry } from '../src/core/clients';
+import type { BridgeEntry } from '../src/core/bridgeEntry';
 import { connectThroughEntry } from '../test/helpers/companion';
 import { connectMcp } from '../test/helpers/sandbox';
 import { withTimeout } from './timeouts';

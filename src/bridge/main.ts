@@ -2,11 +2,12 @@
 // only; a start-up failure goes to stderr, which AI clients show in their server logs.
 import { parseArgs } from 'node:util';
 import { withReadAhead } from '../core/bridge/readAhead';
+import { BRIDGE_SCRIPT_NAME, CONNECTION_FLAG, CONNECTION_OPTION } from '../core/bridgeEntry';
 import { createTokenStore } from '../core/credentials/tokenStore';
 import { dataDir } from '../core/paths';
 import { toErrorInfo } from '../shared/errors';
 
-const USAGE = 'Usage: bridge.mjs --connection <id>';
+const USAGE = `Usage: ${BRIDGE_SCRIPT_NAME} ${CONNECTION_FLAG} <id>`;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`Splattr bridge: ${message}\n`);
@@ -15,7 +16,9 @@ function fail(message: string, code: number): never {
 
 let connectionId: string | undefined;
 try {
-  connectionId = parseArgs({ options: { connection: { type: 'string' } } }).values.connection;
+  connectionId = parseArgs({ options: { [CONNECTION_OPTION]: { type: 'string' } } }).values[
+    CONNECTION_OPTION
+  ];
 } catch {
   fail(USAGE, 2);
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
-import { BRIDGE_SCRIPT_NAME } from '../core/clients';
+import { BRIDGE_SCRIPT_NAME } from '../core/bridgeEntry';
 import { createLogger } from '../core/log';
 import { openSystemBrowser } from '../core/oauth/openBrowser';
 import { dataDir } from '../core/paths';

@@ -1,11 +1,43 @@
 import path from 'node:path';
 import * as z from 'zod';
-import type { BridgeLauncher } from '../service';
-import type { BridgeEntry, EntryState } from './types';
+
+/**
+ * The contract between a client's config and the bridge: what the app writes (the launcher, the
+ * script, `--connection <id>`) and how it recognises what it wrote. Both the app side (clients,
+ * service) and the bridge entry read it, so it sits below them all.
+ */
 
 /** The file scripts/build-bridge.mjs writes; how we recognise our own entries. */
 export const BRIDGE_SCRIPT_NAME = 'bridge.mjs';
-export const CONNECTION_FLAG = '--connection';
+/** The bridge's one argument, as `parseArgs` names it and as it stands in a config. */
+export const CONNECTION_OPTION = 'connection';
+export const CONNECTION_FLAG = `--${CONNECTION_OPTION}`;
+
+/** How a client config launches the bridge: an absolute executable and the built bridge script. */
+export interface BridgeLauncher {
+  command: string;
+  scriptPath: string;
+  /** `{ ELECTRON_RUN_AS_NODE: '1' }` when the executable is the app's own. */
+  env?: Record<string, string>;
+}
+
+/** What a client config launches: never a token, only where the bridge is and which connection. */
+export interface BridgeEntry {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * What a client's config holds under our key:
+ * - `absent`: no `splattr` server;
+ * - `ours`: a bridge entry this app wrote, and the connection it launches;
+ * - `foreign`: a `splattr` server someone else wrote (never overwritten without `replace`).
+ */
+export type EntryState =
+  | { kind: 'absent' }
+  | { kind: 'ours'; entry: BridgeEntry; connectionId: string }
+  | { kind: 'foreign' };
 
 const BridgeEntrySchema = z.object({
   command: z.string().min(1),

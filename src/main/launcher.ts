@@ -1,6 +1,6 @@
 import { app } from 'electron';
 import path from 'node:path';
-import type { BridgeLauncher } from '../core/service';
+import { BRIDGE_SCRIPT_NAME, type BridgeLauncher } from '../core/bridgeEntry';
 
 /**
  * How client configs start the bridge: this very executable in Node mode, so users need no
@@ -13,7 +13,7 @@ export function bridgeLauncher(): BridgeLauncher {
     : app.getAppPath();
   return {
     command: process.execPath,
-    scriptPath: path.join(root, 'out', 'bridge', 'bridge.mjs'),
+    scriptPath: path.join(root, 'out', 'bridge', BRIDGE_SCRIPT_NAME),
     env: { ELECTRON_RUN_AS_NODE: '1' },
   };
 }

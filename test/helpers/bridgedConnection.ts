@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getClient, type BridgeEntry } from '../../src/core/clients';
+import type { BridgeEntry } from '../../src/core/bridgeEntry';
+import { getClient } from '../../src/core/clients';
 import { openRegistry } from '../../src/core/registry/registry';
 import { openStatusFiles, type ConnectionStatusFile } from '../../src/core/registry/statusFiles';
 import { createCompanionService, type CompanionService } from '../../src/core/service';

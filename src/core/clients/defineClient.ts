@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { CLIENT_NAMES, type ClientId } from '../../shared/clients';
 import { CompanionError } from '../../shared/errors';
 import { CONFIG_ENTRY_KEY } from '../../shared/server';
-import { classifyEntry } from './bridgeEntry';
+import { classifyEntry } from '../bridgeEntry';
 import { backupPath, editConfigEntry, lockPath, readConfigEntry } from './configFile';
 import { resolveContext, type ClientContext, type ResolvedContext } from './context';
 import { findProcesses } from './processes';

@@ -5,12 +5,6 @@ import type { ClientContext } from './context';
 import { cursor } from './cursor';
 import type { McpClient } from './types';
 
-export {
-  BRIDGE_SCRIPT_NAME,
-  CONNECTION_FLAG,
-  buildBridgeEntry,
-  classifyEntry,
-} from './bridgeEntry';
 export { backupPath } from './configFile';
 export type { ClientContext } from './context';
 export type * from './types';

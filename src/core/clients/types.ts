@@ -1,23 +1,6 @@
 import type { ClientId } from '../../shared/clients';
+import type { BridgeEntry, EntryState } from '../bridgeEntry';
 import type { ClientContext } from './context';
-
-/** What a client config launches: never a token, only where the bridge is and which connection. */
-export interface BridgeEntry {
-  command: string;
-  args: string[];
-  env?: Record<string, string>;
-}
-
-/**
- * What a client's config holds under our key:
- * - `absent`: no `splattr` server;
- * - `ours`: a bridge entry this app wrote, and the connection it launches;
- * - `foreign`: a `splattr` server someone else wrote (never overwritten without `replace`).
- */
-export type EntryState =
-  | { kind: 'absent' }
-  | { kind: 'ours'; entry: BridgeEntry; connectionId: string }
-  | { kind: 'foreign' };
 
 export interface AddEntryOptions {
   /** Overwrite a `splattr` server that this app did not write (the person chose Replace). */

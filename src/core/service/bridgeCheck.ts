@@ -3,9 +3,9 @@ import {
   StdioClientTransport,
   getDefaultEnvironment,
 } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { TestResult } from '../shared/api';
-import { CompanionError, ERROR_MESSAGES } from '../shared/errors';
-import type { BridgeEntry } from './clients';
+import type { TestResult } from '../../shared/api';
+import { CompanionError, ERROR_MESSAGES } from '../../shared/errors';
+import type { BridgeEntry } from '../bridgeEntry';
 
 const TEST_TIMEOUT_MS = 30_000;
 

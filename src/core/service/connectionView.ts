@@ -1,8 +1,12 @@
-import { NEEDS_SIGN_IN_HINT, type Connection, type ConnectionStatus } from '../shared/connection';
-import { CompanionError, ERROR_MESSAGES } from '../shared/errors';
-import type { ClientContext, McpClient } from './clients';
-import type { ConnectionRecord } from './registry/schema';
-import type { ConnectionStatusFile } from './registry/statusFiles';
+import {
+  NEEDS_SIGN_IN_HINT,
+  type Connection,
+  type ConnectionStatus,
+} from '../../shared/connection';
+import { CompanionError, ERROR_MESSAGES } from '../../shared/errors';
+import type { ClientContext, McpClient } from '../clients';
+import type { ConnectionRecord } from '../registry/schema';
+import type { ConnectionStatusFile } from '../registry/statusFiles';
 
 /**
  * What the person sees of a connection, from the three places that know something about it:

@@ -1,39 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { AddResult, CompanionApi, CompanionEvent, Settings } from '../shared/api';
-import { CLIENT_NAMES, type ClientId } from '../shared/clients';
-import type { Connection } from '../shared/connection';
-import { CompanionError } from '../shared/errors';
-import { DEFAULT_SPLATTR_MCP_URL } from '../shared/server';
+import type { AddResult, CompanionApi, CompanionEvent, Settings } from '../../shared/api';
+import { CLIENT_NAMES, type ClientId } from '../../shared/clients';
+import type { Connection } from '../../shared/connection';
+import { CompanionError } from '../../shared/errors';
+import { DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { checkBridge } from './bridgeCheck';
-import {
-  buildBridgeEntry,
-  clients,
-  describeClient,
-  getClient,
-  type BridgeEntry,
-  type ClientContext,
-} from './clients';
+import { buildBridgeEntry, type BridgeEntry, type BridgeLauncher } from '../bridgeEntry';
+import { clients, describeClient, getClient, type ClientContext } from '../clients';
 import { viewConnection } from './connectionView';
-import { createTokenManager } from './credentials/tokenManager';
-import { createTokenStore, type TokenStore } from './credentials/tokenStore';
-import { failpoint } from './failpoints';
-import { createLogger } from './log';
-import { revokeRefreshToken } from './oauth/revoke';
-import { signIn, type SignInOptions } from './oauth/signIn';
-import type { SignInResult } from './oauth/types';
-import { dataDir } from './paths';
-import { openRegistry } from './registry/registry';
-import type { ConnectionRecord } from './registry/schema';
-import { openStatusFiles } from './registry/statusFiles';
-
-/** How a client config launches the bridge: an absolute executable and the built bridge script. */
-export interface BridgeLauncher {
-  command: string;
-  scriptPath: string;
-  /** `{ ELECTRON_RUN_AS_NODE: '1' }` when the executable is the app's own. */
-  env?: Record<string, string>;
-}
+import { createTokenManager } from '../credentials/tokenManager';
+import { createTokenStore, type TokenStore } from '../credentials/tokenStore';
+import { failpoint } from '../failpoints';
+import { createLogger } from '../log';
+import { revokeRefreshToken } from '../oauth/revoke';
+import { signIn, type SignInOptions } from '../oauth/signIn';
+import type { SignInResult } from '../oauth/types';
+import { dataDir } from '../paths';
+import { openRegistry } from '../registry/registry';
+import type { ConnectionRecord } from '../registry/schema';
+import { openStatusFiles } from '../registry/statusFiles';
 
 export interface CompanionServiceOptions {
   launcher: BridgeLauncher;

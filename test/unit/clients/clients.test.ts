@@ -2,14 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  BRIDGE_SCRIPT_NAME,
-  buildBridgeEntry,
-  classifyEntry,
-  clients,
-  describeClient,
-  getClient,
-} from '../../../src/core/clients';
+import { BRIDGE_SCRIPT_NAME, buildBridgeEntry, classifyEntry } from '../../../src/core/bridgeEntry';
+import { clients, describeClient, getClient } from '../../../src/core/clients';
 import { CLIENT_IDS, ClientInfoSchema } from '../../../src/shared/clients';
 import { LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
 

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse, visit } from 'jsonc-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backupPath, buildBridgeEntry, getClient } from '../../../src/core/clients';
+import { buildBridgeEntry } from '../../../src/core/bridgeEntry';
+import { backupPath, getClient } from '../../../src/core/clients';
 import { FIXTURES, LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
 import { companionError } from '../../helpers/companionError';
 

@@ -1,0 +1,2 @@
+export { createCompanionService } from './service';
+export type { CompanionService, CompanionServiceOptions } from './service';
