@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { lockPath } from '../../src/core/credentials/refreshLock';
+import { dataLockPath } from '../../src/core/lock';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { NEEDS_SIGN_IN_HINT } from '../../src/shared/connection';
@@ -32,7 +32,8 @@ async function killBridgeDuringRefresh(
 ): Promise<void> {
   const killed = connection.startBridge({ SPLATTR_FAILPOINT: failpoint });
   await expect(killed).rejects.toThrow(/Connection closed/);
-  const lock = `${lockPath(connection.dataDir, `refresh-${connection.fixture.id}`)}.lock`;
+  // proper-lockfile's lock folder for the refresh lock of this connection.
+  const lock = `${dataLockPath(connection.dataDir, `refresh-${connection.fixture.id}`)}.lock`;
   expect((await stat(lock)).isDirectory(), 'the killed bridge held the refresh lock').toBe(true);
 }
 

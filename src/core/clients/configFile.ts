@@ -13,10 +13,10 @@ import {
   type Node as JsonNode,
   type ParseError,
 } from 'jsonc-parser';
-import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { CompanionError } from '../../shared/errors';
 import { CONFIG_ENTRY_KEY } from '../../shared/server';
+import { withLock } from '../lock';
 
 /*
  * Edits one server entry of an MCP client's JSON(C) config in place. Only the bytes of that
@@ -30,21 +30,18 @@ import { CONFIG_ENTRY_KEY } from '../../shared/server';
 const SERVERS_KEY = 'mcpServers';
 const BOM = '\uFEFF';
 const NEW_FILE_MODE = 0o600;
-const LOCK_OPTIONS = {
-  realpath: false,
-  // The smallest staleness proper-lockfile allows: a lock left by a crashed edit (which takes
-  // milliseconds) is taken over within the retries below instead of blocking every later edit.
-  stale: 5_000,
-  // Bounded: about 10 s of waiting for another edit of the same file before giving up.
-  retries: { retries: 100, minTimeout: 10, maxTimeout: 100, factor: 1.3 },
-};
+/**
+ * An edit takes milliseconds, so a lock left by a crashed one is taken over soon, and another
+ * program's edit of the same file is waited for about 10 s before giving up.
+ */
+const LOCK_TIMING = { staleMs: 5_000, waitMs: 10_000 };
 
 export function backupPath(file: string): string {
   return `${file}.splattr-backup`;
 }
 
-/** The lock (a folder) held while a config file is edited. */
-export function lockPath(file: string): string {
+/** The lock (a folder) held while a config file is edited, beside it. */
+export function configLockPath(file: string): string {
   return `${file}.splattr-lock`;
 }
 
@@ -72,33 +69,26 @@ export async function editConfigEntry(
 
   const dir = path.dirname(target);
   await fs.mkdir(dir, { recursive: true }).catch((error: unknown) => fail(error, file));
-  let compromised: Error | undefined;
-  const release = await lockfile
-    .lock(target, {
-      ...LOCK_OPTIONS,
-      lockfilePath: lockPath(target),
-      onCompromised: (error) => {
-        compromised = error;
-      },
-    })
-    .catch((error: unknown) => fail(error, file));
-  try {
-    const bytes = await readBytes(target, file);
-    const next = planEdit(bytes, file, key, update);
-    if (next === undefined) return false;
-    await assertWritable(dir, file);
-    if (bytes) {
-      await assertWritable(target, file);
-      await writeBackup(file, bytes, (await fs.stat(target)).mode);
-    }
-    if (compromised) throw new CompanionError('busy', busyMessage(file), { cause: compromised });
-    await writeFileAtomic(target, next, bytes ? {} : { mode: NEW_FILE_MODE }).catch(
-      (error: unknown) => fail(error, file),
-    );
-    return true;
-  } finally {
-    await release().catch(() => undefined);
-  }
+  const busy = () => new CompanionError('busy', busyMessage(file));
+  return withLock(
+    target,
+    async (lock) => {
+      const bytes = await readBytes(target, file);
+      const next = planEdit(bytes, file, key, update);
+      if (next === undefined) return false;
+      await assertWritable(dir, file);
+      if (bytes) {
+        await assertWritable(target, file);
+        await writeBackup(file, bytes, (await fs.stat(target)).mode);
+      }
+      lock.assertHeld();
+      await writeFileAtomic(target, next, bytes ? {} : { mode: NEW_FILE_MODE }).catch(
+        (error: unknown) => fail(error, file),
+      );
+      return true;
+    },
+    { ...LOCK_TIMING, lockfilePath: configLockPath(target), whenBusy: busy },
+  ).catch((error: unknown) => fail(error, file));
 }
 
 interface ConfigDocument {
@@ -266,8 +256,6 @@ function fail(error: unknown, file: string): never {
     case 'EPERM':
     case 'EROFS':
       throw unwritable(file, error);
-    case 'ELOCKED':
-      throw new CompanionError('busy', busyMessage(file), { cause: error });
     case 'EISDIR':
     case 'ENOTDIR':
       throw new CompanionError(

@@ -3,7 +3,7 @@ import { CLIENT_NAMES, type ClientId } from '../../shared/clients';
 import { CompanionError } from '../../shared/errors';
 import { CONFIG_ENTRY_KEY } from '../../shared/server';
 import { classifyEntry } from '../bridgeEntry';
-import { backupPath, editConfigEntry, lockPath, readConfigEntry } from './configFile';
+import { backupPath, configLockPath, editConfigEntry, readConfigEntry } from './configFile';
 import { resolveContext, type ClientContext, type ResolvedContext } from './context';
 import { findProcesses } from './processes';
 import type { McpClient } from './types';
@@ -38,7 +38,9 @@ export function defineClient(spec: ClientSpec): McpClient {
       // this app creates to write the config (config, backup, lock) proves nothing.
       const configFile = spec.configPath(c);
       const ours = new Set(
-        [configFile, backupPath(configFile), lockPath(configFile)].map((p) => c.path.basename(p)),
+        [configFile, backupPath(configFile), configLockPath(configFile)].map((p) =>
+          c.path.basename(p),
+        ),
       );
       const names = await readdir(c.path.dirname(configFile)).catch(() => [] as string[]);
       return names.some((name) => !ours.has(name));

@@ -7,7 +7,7 @@ import { dataDir as defaultDataDir } from '../paths';
 import type { RegistryReader } from '../registry/registryReader';
 import type { ConnectionRecord } from '../registry/schema';
 import { openStatusFiles, type StatusFiles } from '../registry/statusFiles';
-import type { LockTiming } from './refreshLock';
+import type { LockTiming } from '../lock';
 import { createTokenStore, type TokenStore } from './tokenStore';
 
 export interface RetryPolicy {

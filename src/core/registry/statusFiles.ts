@@ -69,15 +69,15 @@ export function openStatusFiles(dataDir: string, now: () => Date = () => new Dat
     read,
     async update(id, patch) {
       // Loaded on the first write, which a bridge makes after its first call: not at start-up.
-      const [{ lockPath, withLock }, { default: writeFileAtomic }] = await Promise.all([
-        import('../credentials/refreshLock'),
+      const [{ dataLockPath, withLock }, { default: writeFileAtomic }] = await Promise.all([
+        import('../lock'),
         import('write-file-atomic'),
       ]);
       await mkdir(folder, { recursive: true, mode: 0o700 });
       // Several bridges and the app update the same file; the lock keeps one from erasing
       // another's `needsSignIn` with a stale read.
       return withLock(
-        lockPath(dataDir, `status-${assertConnectionId(id)}`),
+        dataLockPath(dataDir, `status-${assertConnectionId(id)}`),
         async () => {
           const next = ConnectionStatusFileSchema.parse({
             needsSignIn: false,
