@@ -33,7 +33,6 @@ function lockedKeychain(handed: string[], readable = false): KeychainBackend {
       return refuse(password);
     },
     deletePassword: () => refuse(),
-    findCredentials: () => refuse(),
   };
 }
 

@@ -46,8 +46,6 @@ export interface TokenManager {
   refreshAfterRejection(connectionId: string, rejectedAccessToken: string): Promise<string>;
   /** Stores tokens from a sign-in (under the lock, so no refresh overwrites them) and clears needs-sign-in. */
   storeTokens(connectionId: string, tokens: TokenSet): Promise<void>;
-  /** For a 401 that a fresh token did not cure. */
-  markNeedsSignIn(connectionId: string): Promise<void>;
   /** Drops the tokens kept in memory, so the next call reads the keychain (another process signed in). */
   forget(connectionId: string): void;
 }
@@ -221,10 +219,6 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         known.set(id, tokens);
         await report(id, { needsSignIn: false, lastError: undefined });
       });
-    },
-
-    async markNeedsSignIn(id) {
-      await needsSignIn(id, 'a fresh token was rejected');
     },
 
     forget(id) {

@@ -9,7 +9,6 @@ export interface KeychainBackend {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
-  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
 }
 
 const TokenSetSchema = z.object({
@@ -25,8 +24,6 @@ export interface TokenStore {
   set(connectionId: string, tokens: TokenSet): Promise<void>;
   /** Returns whether an entry existed. */
   delete(connectionId: string): Promise<boolean>;
-  /** The connection ids that have tokens, for reconciling the keychain with the registry. */
-  ids(): Promise<string[]>;
 }
 
 export interface TokenStoreOptions {
@@ -73,10 +70,6 @@ export function createTokenStore(options: TokenStoreOptions = {}): TokenStore {
     },
     delete(connectionId) {
       return keychain((k) => k.deletePassword(service, connectionId));
-    },
-    async ids() {
-      const entries = await keychain((k) => k.findCredentials(service));
-      return entries.map((e) => e.account);
     },
   };
 }

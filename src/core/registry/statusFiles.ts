@@ -1,5 +1,5 @@
 import { watch as watchFolder } from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { assertConnectionId, ConnectionIdSchema } from './schema';
@@ -32,8 +32,6 @@ export interface StatusFiles {
   /** Merges `patch` into the file; a key set to undefined is cleared. */
   update(connectionId: string, patch: StatusPatch): Promise<ConnectionStatusFile>;
   remove(connectionId: string): Promise<void>;
-  /** The ids that have a status file. */
-  ids(): Promise<string[]>;
   /** Calls back with the ids whose file changed, debounced; returns the function that stops it. */
   watch(onChange: (connectionIds: string[]) => void, debounceMs?: number): Promise<() => void>;
 }
@@ -93,10 +91,6 @@ export function openStatusFiles(dataDir: string, now: () => Date = () => new Dat
     },
     async remove(id) {
       await rm(fileOf(id), { force: true });
-    },
-    async ids() {
-      const names = await readdir(folder).catch(() => [] as string[]);
-      return names.flatMap((name) => idOf(name) ?? []);
     },
     async watch(onChange, debounceMs = 100) {
       await mkdir(folder, { recursive: true, mode: 0o700 });

@@ -245,10 +245,10 @@ describe('a grant or registration the server no longer knows', () => {
     expect(refreshCount()).toBe(0);
   });
 
-  it('a fresh token the server still rejects: marked by the bridge, cleared by new tokens', async () => {
+  it('a connection marked as needing sign-in is cleared by new tokens', async () => {
     fixture = await createConnectionFixture(sandbox, { dataDir });
     const tokens = manager();
-    await tokens.markNeedsSignIn(fixture.id);
+    await openStatusFiles(dataDir).update(fixture.id, { needsSignIn: true });
     expect((await openStatusFiles(dataDir).read(fixture.id))?.needsSignIn).toBe(true);
     await tokens.storeTokens(fixture.id, fixture.tokens);
     expect((await openStatusFiles(dataDir).read(fixture.id))?.needsSignIn).toBe(false);

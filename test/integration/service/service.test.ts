@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import keytar from 'keytar';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getClient } from '../../../src/core/clients';
@@ -18,7 +19,8 @@ describe('CompanionService', () => {
   let companion: TestCompanion;
   // These tests count keychain entries, so they keep theirs apart from parallel tests' (none of
   // them launches a bridge, which would read the app's own service).
-  const keychain = createTokenStore({ service: `splattr-companion-test-${randomUUID()}` });
+  const keychainService = `splattr-companion-test-${randomUUID()}`;
+  const keychain = createTokenStore({ service: keychainService });
 
   beforeAll(async () => {
     [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
@@ -40,7 +42,7 @@ describe('CompanionService', () => {
   async function expectNothingLeft(): Promise<void> {
     expect(openRegistry({ dataDir: companion.dataDir }).list()).toEqual([]);
     expect(await companion.configEntry('cursor')).toBeUndefined();
-    expect(await keychain.ids()).toEqual([]);
+    expect(await keytar.findCredentials(keychainService)).toEqual([]);
   }
 
   it('leaves nothing behind when the person denies access in the browser', async () => {

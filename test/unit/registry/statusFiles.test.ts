@@ -28,11 +28,11 @@ describe('status files', () => {
       needsSignIn: false,
       updatedAt: expect.any(String),
     });
-    expect(await status.ids()).toEqual(['c1']);
+    expect(await readdir(status.folder)).toEqual(['c1.json']);
 
     await status.remove('c1');
     expect(await status.read('c1')).toBeUndefined();
-    expect(await status.ids()).toEqual([]);
+    expect(await readdir(status.folder)).toEqual([]);
   });
 
   it('does not lose a needs-sign-in mark to writers updating at the same time', async () => {
