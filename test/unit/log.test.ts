@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redact } from '../../../src/core/log';
-import { expectNoSecretsUnder } from '../../helpers/noSecrets';
-import { withTempDir } from '../../helpers/tempDir';
+import { createLogger, redact } from '../../src/core/log';
+import { expectNoSecretsUnder } from '../helpers/noSecrets';
+import { withTempDir } from '../helpers/tempDir';
 
 const token = () => randomBytes(32).toString('base64url');
 
