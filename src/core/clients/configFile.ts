@@ -30,6 +30,7 @@ import { withLock } from '../lock';
 const SERVERS_KEY = 'mcpServers';
 const BOM = '\uFEFF';
 const NEW_FILE_MODE = 0o600;
+const BACKUP_MODE = 0o600;
 /**
  * An edit takes milliseconds, so a lock left by a crashed one is taken over soon, and another
  * program's edit of the same file is waited for about 10 s before giving up.
@@ -55,8 +56,9 @@ export async function readConfigEntry(file: string, key = CONFIG_ENTRY_KEY): Pro
 /**
  * Replaces `mcpServers[key]` with `update(current)` (undefined removes it) under a cross-process
  * lock, atomically, keeping the file's mode and writing through a symlink to its target. The
- * first change this app makes to a file is preceded by `<file>.splattr-backup`. `update` may
- * throw to refuse; nothing is written then. Answers whether the file changed.
+ * first change this app makes to a file is preceded by `<file>.splattr-backup`, which goes when
+ * the entry does. `update` may throw to refuse; nothing is written then. Answers whether the
+ * file changed.
  */
 export async function editConfigEntry(
   file: string,
@@ -74,17 +76,17 @@ export async function editConfigEntry(
     target,
     async (lock) => {
       const bytes = await readBytes(target, file);
-      const next = planEdit(bytes, file, key, update);
-      if (next === undefined) return false;
+      const plan = planEdit(bytes, file, key, update);
+      if (plan === undefined) return false;
       await assertWritable(dir, file);
-      if (bytes) {
-        await assertWritable(target, file);
-        await writeBackup(file, bytes, (await fs.stat(target)).mode);
-      }
+      if (bytes) await assertWritable(target, file);
+      // A removal needs none: what it takes out is ours, and the backup goes with it (below).
+      if (bytes && !plan.removesEntry) await writeBackup(file, bytes);
       lock.assertHeld();
-      await writeFileAtomic(target, next, bytes ? {} : { mode: NEW_FILE_MODE }).catch(
+      await writeFileAtomic(target, plan.bytes, bytes ? {} : { mode: NEW_FILE_MODE }).catch(
         (error: unknown) => fail(error, file),
       );
+      if (plan.removesEntry) await removeBackup(file, key);
       return true;
     },
     { ...LOCK_TIMING, lockfilePath: configLockPath(target), whenBusy: busy },
@@ -141,13 +143,18 @@ function parseDocument(bytes: Buffer | undefined, file: string): ConfigDocument 
   return { bom, text, empty, servers };
 }
 
+interface EditPlan {
+  bytes: Buffer;
+  removesEntry: boolean;
+}
+
 /** The new bytes of the file, or undefined when the update changes nothing. */
 function planEdit(
   bytes: Buffer | undefined,
   file: string,
   key: string,
   update: (current: unknown) => unknown,
-): Buffer | undefined {
+): EditPlan | undefined {
   const doc = parseDocument(bytes, file);
   const current = doc.servers?.[key];
   const next = update(current);
@@ -155,7 +162,10 @@ function planEdit(
   const text = setValue(doc.text, [SERVERS_KEY, key], next);
   if (text === doc.text) return undefined;
   const eol = doc.empty ? '\n' : '';
-  return Buffer.from(`${doc.bom ? BOM : ''}${text}${eol}`, 'utf8');
+  return {
+    bytes: Buffer.from(`${doc.bom ? BOM : ''}${text}${eol}`, 'utf8'),
+    removesEntry: next === undefined,
+  };
 }
 
 function setValue(text: string, jsonPath: JSONPath, value: unknown): string {
@@ -241,12 +251,39 @@ async function assertWritable(p: string, file: string): Promise<void> {
   if (!writable || (stat.mode & 0o222) === 0) throw unwritable(file);
 }
 
-/** Written once, before our first change; never replaced, so it keeps the person's own version. */
-async function writeBackup(file: string, bytes: Buffer, mode: number): Promise<void> {
+/**
+ * Written once, before our first change; never replaced, so it keeps the person's own version.
+ * Private whatever the config's mode: it holds the other servers' entries, secrets included, and
+ * would otherwise stay readable after the person tightens the config (an older backup made with
+ * the config's mode is tightened here too).
+ */
+async function writeBackup(file: string, bytes: Buffer): Promise<void> {
   try {
-    await fs.writeFile(backupPath(file), bytes, { flag: 'wx', mode: mode & 0o777 });
+    await fs.writeFile(backupPath(file), bytes, { flag: 'wx', mode: BACKUP_MODE });
   } catch (error) {
     if (errorCode(error) !== 'EEXIST') fail(error, file);
+    await fs.chmod(backupPath(file), BACKUP_MODE).catch((cause: unknown) => fail(cause, file));
+  }
+}
+
+/**
+ * A file holds one entry of ours, under its key; once it has left, the file is the person's
+ * own again and a copy of their other servers' secrets has no reason to stay behind. Unless the
+ * backup has an entry under that key: ours replaced the person's own (Replace), and the backup
+ * is the only place it is still written down.
+ */
+async function removeBackup(file: string, key: string): Promise<void> {
+  const backup = await readBytes(backupPath(file), file);
+  if (!backup || holdsEntry(backup, file, key)) return;
+  await fs.rm(backupPath(file), { force: true }).catch((error: unknown) => fail(error, file));
+}
+
+/** A backup edited by hand into something that no longer parses is not ours to judge: it stays. */
+function holdsEntry(bytes: Buffer, file: string, key: string): boolean {
+  try {
+    return parseDocument(bytes, file).servers?.[key] !== undefined;
+  } catch {
+    return true;
   }
 }
 

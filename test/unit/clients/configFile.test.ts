@@ -147,7 +147,6 @@ describe('file properties', () => {
     // The person edits the file; our later changes keep the first backup as it was.
     const edited = (await fs.readFile(configFile, 'utf8')).replace('"system"', '"dark"');
     await fs.writeFile(configFile, edited);
-    await cursor.removeEntry({}, temp.ctx);
     await cursor.addEntry(buildBridgeEntry(LAUNCHER, 'conn-2'), {}, temp.ctx);
 
     expect(await fs.readFile(backupPath(configFile))).toEqual(original);
@@ -287,10 +286,71 @@ describe('concurrent edits', () => {
     ]);
     expect(await Promise.all(removing)).toEqual([0, 0, 0]);
 
-    // Everyone's additions and removals landed: the file is back to what it was.
+    // Everyone's additions and removals landed: the file is back to what it was, and with our
+    // entry gone, so is the backup.
     expect(await fs.readFile(configFile)).toEqual(original);
-    expect(await fs.readdir(path.dirname(configFile))).toEqual(
-      ['mcp.json', 'mcp.json.splattr-backup'].sort(),
+    expect(await fs.readdir(path.dirname(configFile))).toEqual(['mcp.json']);
+  });
+});
+
+describe('the backup, which holds the other servers and their secrets', () => {
+  const SECRET_SERVERS = JSON.stringify(
+    { mcpServers: { github: { command: 'gh-mcp', env: { GITHUB_TOKEN: 'ghp_not-ours' } } } },
+    null,
+    2,
+  );
+
+  it('is readable only by the user even when the config is readable by others', async () => {
+    await writeConfig(SECRET_SERVERS);
+    await fs.chmod(configFile, 0o644);
+
+    await cursor.addEntry(entry, {}, temp.ctx);
+
+    expect((await fs.stat(backupPath(configFile))).mode & 0o777).toBe(0o600);
+    expect((await fs.stat(configFile)).mode & 0o777).toBe(0o644);
+  });
+
+  it('made readable by an older version, it becomes private at our next change', async () => {
+    const original = await writeConfig(SECRET_SERVERS);
+    await fs.writeFile(backupPath(configFile), original, { mode: 0o644 });
+    await fs.chmod(backupPath(configFile), 0o644);
+
+    await cursor.addEntry(entry, {}, temp.ctx);
+
+    expect((await fs.stat(backupPath(configFile))).mode & 0o777).toBe(0o600);
+    expect(await fs.readFile(backupPath(configFile))).toEqual(original);
+  });
+
+  it('leaves with our entry: after Remove the file is as it was and no copy of it remains', async () => {
+    const original = await writeConfig(SECRET_SERVERS);
+    await cursor.addEntry(entry, {}, temp.ctx);
+    await fs.access(backupPath(configFile));
+
+    expect(await cursor.removeEntry({}, temp.ctx)).toBe(true);
+
+    expect(await fs.readFile(configFile)).toEqual(original);
+    await expect(fs.access(backupPath(configFile))).rejects.toThrow();
+    expect(await fs.readdir(path.dirname(configFile))).toEqual([path.basename(configFile)]);
+  });
+
+  it('stays while our entry does: a Remove that finds nothing of ours keeps it', async () => {
+    const original = await writeConfig(SECRET_SERVERS);
+    await cursor.addEntry(entry, {}, temp.ctx);
+
+    expect(await cursor.removeEntry({ connectionId: 'another-connection' }, temp.ctx)).toBe(false);
+
+    expect(await fs.readFile(backupPath(configFile))).toEqual(original);
+  });
+
+  it("stays when our entry had replaced one of the person's own, the one copy of it", async () => {
+    const theirs = await writeConfig(
+      JSON.stringify({ mcpServers: { splattr: { url: 'https://example.test/mcp' } } }, null, 2),
     );
+    await cursor.addEntry(entry, { replace: true }, temp.ctx);
+
+    await cursor.removeEntry({}, temp.ctx);
+
+    expect(await fs.readFile(backupPath(configFile))).toEqual(theirs);
+    expect((await fs.stat(backupPath(configFile))).mode & 0o777).toBe(0o600);
   });
 });
