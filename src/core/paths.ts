@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -63,4 +64,14 @@ export function appDataFolder(c: OsFolders): string {
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SPLATTR_COMPANION_HOME) return path.resolve(env.SPLATTR_COMPANION_HOME);
   return path.join(appDataFolder(osFolders(env)), APP_FOLDER);
+}
+
+/**
+ * Creates the data folder readable by the user only: the files in it are already 0600, but which
+ * connections and clients exist, and the logs' names, are nobody else's business. A folder that
+ * exists (perhaps one the person chose with SPLATTR_COMPANION_HOME) is left as it is.
+ */
+export function ensureDataDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
 }

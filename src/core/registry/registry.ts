@@ -3,7 +3,7 @@
 import Conf from 'conf';
 import type * as z from 'zod';
 import { CompanionError } from '../../shared/errors';
-import { dataDir } from '../paths';
+import { dataDir, ensureDataDir } from '../paths';
 import {
   openRegistryReader,
   readRegistryFile,
@@ -71,7 +71,8 @@ export function openRegistry(options: RegistryOptions = {}): Registry {
   let conf: Conf<StoredFile>;
   try {
     conf = new Conf<StoredFile>({
-      cwd: dir,
+      // conf would create the folder with the default mode (0755 under the usual umask).
+      cwd: ensureDataDir(dir),
       configName: REGISTRY_FILE_NAME,
       projectVersion: REGISTRY_FORMAT_VERSION,
       migrations,
