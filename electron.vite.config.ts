@@ -19,6 +19,8 @@ function devStyles(): Plugin {
 
 export default defineConfig({
   main: {
+    // The app never honours SPLATTR_FAILPOINT: only the crash tests' build does (src/core/failpoints.ts).
+    define: { __SPLATTR_FAILPOINTS__: 'false' },
     build: { rolldownOptions: { input: { index: 'src/main/index.ts' } } },
   },
   preload: {

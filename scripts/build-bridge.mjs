@@ -1,25 +1,33 @@
 // Bundles the node entries, each into one file: the bridge (so a client launches it fast, loading
 // nothing it does not need) and the CLI (the package's bin). keytar is native and stays external.
+//
+// `node scripts/build-bridge.mjs` writes what ships, to out/. `--failpoints` writes the build the
+// crash tests use, with SPLATTR_FAILPOINT honoured (src/core/failpoints.ts), to out/failpoints/,
+// which packaging never includes.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 // The sources import zod as a namespace (`import * as z from 'zod'`, zod 4's documented form), so
 // only the builders they use are bundled: `import { z }` binds the whole namespace as a value and
 // would pull in all of zod with every locale (the bridge bundle 400 KB → 750 KB).
 
 const entries = { 'bridge/bridge': 'src/bridge/main.ts', 'cli/cli': 'src/cli/main.ts' };
+const failpoints = process.argv.includes('--failpoints');
 
 await build({
   entryPoints: Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file))),
-  outdir: 'out',
+  outdir: failpoints ? path.join('out', 'failpoints') : 'out',
   outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  // Electron 45's own Node, which runs the bridge in the field (package.json `engines`).
+  target: 'node24',
   minify: true,
   sourcemap: false,
   external: ['keytar'],
+  define: { __SPLATTR_FAILPOINTS__: String(failpoints) },
   // Prefer ES modules: jsonc-parser's UMD main requires its parts dynamically, which a bundle breaks.
   mainFields: ['module', 'main'],
   // CommonJS dependencies bundled into ES modules still reach for require and __filename

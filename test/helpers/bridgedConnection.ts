@@ -16,7 +16,8 @@ export interface BridgedConnection extends TestHome {
   /** The `splattr` entry the service wrote into Cursor's config. */
   entry: BridgeEntry;
   /** Launches one more bridge exactly as Cursor would from the entry, plus `bridgeEnv` and `env`. */
-  startBridge(env?: Record<string, string>): Promise<Client>;
+  /** `script`: another build of the bridge than the one the entry names (what ships). */
+  startBridge(env?: Record<string, string>, script?: string): Promise<Client>;
   /** What the bridges last reported in the connection's status file. */
   status(): Promise<ConnectionStatusFile | undefined>;
   /** Closes every bridge started here, the service, the keychain entry and the HOME. */
@@ -74,9 +75,10 @@ export async function createBridgedConnection(
     fixture,
     service,
     entry,
-    async startBridge(extraEnv = {}) {
+    async startBridge(extraEnv = {}, script = BRIDGE_SCRIPT) {
+      const args = entry.args.map((arg) => (arg === BRIDGE_SCRIPT ? script : arg));
       const client = await connectThroughEntry(
-        { ...entry, env: { ...entry.env, ...extraEnv } },
+        { ...entry, args, env: { ...entry.env, ...extraEnv } },
         home,
       );
       bridges.push(client);

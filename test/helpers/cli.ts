@@ -6,10 +6,11 @@ import { afterAll, beforeAll } from 'vitest';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { completeSignIn, launchBrowser } from './browser';
-import { DEMO } from './companion';
+import { DEMO, FAILPOINT_BUILD } from './companion';
 import { createTestHome, type TestHome } from './testHome';
 
 export const CLI_SCRIPT = path.resolve('out/cli/cli.mjs');
+export const FAILPOINT_CLI_SCRIPT = path.join(FAILPOINT_BUILD, 'cli', 'cli.mjs');
 
 export interface CliRun {
   child: ChildProcess;
@@ -25,8 +26,8 @@ export interface CliRun {
 }
 
 /** Runs the built CLI as a person would in a terminal (without a TTY). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv): CliRun {
-  const child = spawn(process.execPath, [CLI_SCRIPT, ...args], {
+export function runCli(args: string[], env: NodeJS.ProcessEnv, script = CLI_SCRIPT): CliRun {
+  const child = spawn(process.execPath, [script, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -76,8 +77,12 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): CliRun {
  * `add cursor --no-open`, its printed link (a loopback redirect with a PKCE challenge) completed
  * in Chromium by the demo person, who allows access. Resolves with how the CLI ended.
  */
-export async function addCursorThroughCli(browser: Browser, env: NodeJS.ProcessEnv) {
-  const add = runCli(['add', 'cursor', '--no-open'], env);
+export async function addCursorThroughCli(
+  browser: Browser,
+  env: NodeJS.ProcessEnv,
+  script = CLI_SCRIPT,
+) {
+  const add = runCli(['add', 'cursor', '--no-open'], env, script);
   const url = await add.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
   await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
   return add.done;

@@ -17,6 +17,12 @@ import { completeSignIn } from './browser';
 import { createTestHome, type TestHome } from './testHome';
 
 export const BRIDGE_SCRIPT = path.resolve('out/bridge/bridge.mjs');
+/**
+ * The build that honours SPLATTR_FAILPOINT (scripts/build-bridge.mjs --failpoints), for the crash
+ * tests; what ships ignores it.
+ */
+export const FAILPOINT_BUILD = path.resolve('out/failpoints');
+export const FAILPOINT_BRIDGE_SCRIPT = path.join(FAILPOINT_BUILD, 'bridge', 'bridge.mjs');
 export const DEMO = { email: 'demo@splattr.test', password: 'demo' } as const;
 
 export interface TestCompanion extends TestHome {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
-import { addCursorThroughCli, runCli, withCliHome } from '../helpers/cli';
+import { FAILPOINT_CLI_SCRIPT, addCursorThroughCli, runCli, withCliHome } from '../helpers/cli';
 import { DEMO } from '../helpers/companion';
 import { expectConsistent, snapshot } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
@@ -26,10 +26,11 @@ describe('kill -9 during `splattr-companion add`, then the next start', () => {
     'killed at $failpoint: the next start rolls the add back completely',
     async ({ failpoint, tokens, entry }) => {
       const { sandbox, browser, env, seen } = cli();
-      const killed = await addCursorThroughCli(browser, {
-        ...env,
-        SPLATTR_FAILPOINT: failpoint,
-      });
+      const killed = await addCursorThroughCli(
+        browser,
+        { ...env, SPLATTR_FAILPOINT: failpoint },
+        FAILPOINT_CLI_SCRIPT,
+      );
       expect(killed.signal).toBe('SIGKILL');
       expect(killed.stdout).not.toContain('Connected');
 

@@ -6,7 +6,7 @@ import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { NEEDS_SIGN_IN_HINT } from '../../src/shared/connection';
 import { createBridgedConnection, type BridgedConnection } from '../helpers/bridgedConnection';
-import { DEMO } from '../helpers/companion';
+import { DEMO, FAILPOINT_BRIDGE_SCRIPT } from '../helpers/companion';
 import { expectConsistent } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
 import { toolText } from '../helpers/sandbox';
@@ -30,7 +30,7 @@ async function killBridgeDuringRefresh(
   connection: BridgedConnection,
   failpoint: string,
 ): Promise<void> {
-  const killed = connection.startBridge({ SPLATTR_FAILPOINT: failpoint });
+  const killed = connection.startBridge({ SPLATTR_FAILPOINT: failpoint }, FAILPOINT_BRIDGE_SCRIPT);
   await expect(killed).rejects.toThrow(/Connection closed/);
   // proper-lockfile's lock folder for the refresh lock of this connection.
   const lock = `${dataLockPath(connection.dataDir, `refresh-${connection.fixture.id}`)}.lock`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
-import { addCursorThroughCli, runCli, withCliHome } from '../helpers/cli';
+import { FAILPOINT_CLI_SCRIPT, addCursorThroughCli, runCli, withCliHome } from '../helpers/cli';
 import { DEMO } from '../helpers/companion';
 import { expectConsistent, snapshot } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
@@ -41,10 +41,11 @@ describe('kill -9 during `splattr-companion remove`, then the next start', () =>
       const { id, clientId } = await addConnection();
       expect(await grantedClients()).toContain(clientId);
 
-      const killed = await runCli(['remove', id, '--yes'], {
-        ...env,
-        SPLATTR_FAILPOINT: failpoint,
-      }).done;
+      const killed = await runCli(
+        ['remove', id, '--yes'],
+        { ...env, SPLATTR_FAILPOINT: failpoint },
+        FAILPOINT_CLI_SCRIPT,
+      ).done;
       expect(killed.signal).toBe('SIGKILL');
 
       // What the kill left: the record marked as being removed, its entry already gone.
