@@ -4,6 +4,13 @@
 # everywhere. On macOS and Windows the OS keychain is always there.
 set -euo pipefail
 
+# The project's Node (the `node` package, the major Electron embeds) for whatever runs here, also
+# when this script is started outside npm, which already puts node_modules/.bin first.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ -x "$root/node_modules/.bin/node" ]; then
+  export PATH="$root/node_modules/.bin:$PATH"
+fi
+
 secret_service_reachable() {
   [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || return 1
   command -v dbus-send >/dev/null || return 1
