@@ -19,6 +19,9 @@ function devStyles(): Plugin {
 
 export default defineConfig({
   main: {
+    // What package.json lists under `dependencies` stays external and ships in node_modules;
+    // everything else is bundled. The MCP SDK is a devDependency for this reason: bundled, only
+    // its client code ships, not the express, hono and cors its package depends on for servers.
     // The app never honours SPLATTR_FAILPOINT: only the crash tests' build does (src/core/failpoints.ts).
     define: { __SPLATTR_FAILPOINTS__: 'false' },
     build: { rolldownOptions: { input: { index: 'src/main/index.ts' } } },

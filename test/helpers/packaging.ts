@@ -1,6 +1,6 @@
-import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { extractFile, listPackage, statFile } from '@electron/asar';
+import { listPackage, statFile } from '@electron/asar';
 import { Platform, build } from 'electron-builder';
 
 export interface PackagedApp {
@@ -8,8 +8,6 @@ export interface PackagedApp {
   packed: string[];
   /** Every file beside it in app.asar.unpacked, relative the same way. */
   unpacked: string[];
-  /** A packaged file's bytes, wherever it landed. */
-  read(file: string): Promise<Buffer>;
 }
 
 /**
@@ -46,12 +44,5 @@ export async function packageApp(workDir: string): Promise<PackagedApp> {
   const unpacked = (await readdir(unpackedRoot, { recursive: true, withFileTypes: true }))
     .filter((entry) => !entry.isDirectory())
     .map((entry) => path.relative(unpackedRoot, path.join(entry.parentPath, entry.name)));
-  return {
-    packed,
-    unpacked,
-    read: async (file) =>
-      unpacked.includes(file)
-        ? readFile(path.join(unpackedRoot, file))
-        : extractFile(archive, file),
-  };
+  return { packed, unpacked };
 }
