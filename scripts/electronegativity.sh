@@ -19,7 +19,9 @@ trap 'rm -rf "$tool_dir"' EXIT
 npm install --prefix "$tool_dir" --no-audit --no-fund --loglevel=error \
   @doyensec/electronegativity@1.10.3 >/dev/null
 
-"$tool_dir/node_modules/.bin/electronegativity" \
+# Its start-up download of translations crashes Node 22+ where it fails: see the preload.
+NODE_OPTIONS="--import=./scripts/electronegativity-offline.mjs" \
+  "$tool_dir/node_modules/.bin/electronegativity" \
   --input src --relative --electron-version "$electron_version" \
   --exclude-checks AvailableSecurityFixesGlobalCheck --output "$report" >/dev/null
 
