@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -68,10 +68,12 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Creates the data folder readable by the user only: the files in it are already 0600, but which
- * connections and clients exist, and the logs' names, are nobody else's business. A folder that
- * exists (perhaps one the person chose with SPLATTR_COMPANION_HOME) is left as it is.
+ * connections and clients exist, and the logs' names, are nobody else's business. The default
+ * folder is ours, so one an earlier version made 0755 is tightened too; a folder the person chose
+ * with SPLATTR_COMPANION_HOME is theirs and left as it is.
  */
-export function ensureDataDir(dir: string): string {
+export function ensureDataDir(dir: string, env: NodeJS.ProcessEnv = process.env): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (dir === dataDir({ ...env, SPLATTR_COMPANION_HOME: undefined })) chmodSync(dir, 0o700);
   return dir;
 }
