@@ -10,9 +10,8 @@ import { openRegistryReader } from '../registry/registryReader';
 import { ConnectionIdSchema } from '../registry/schema';
 import { openStatusFiles } from '../registry/statusFiles';
 import { stepUpScope } from '../oauth/scope';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { createBearerFetch } from './bearerFetch';
-import { createHeapTrimmer } from './heapTrimmer';
-import { createNodeFetch } from './nodeFetch';
 import { Relay } from './relay';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
@@ -23,6 +22,10 @@ export interface RunBridgeOptions {
   requestTimeoutMs?: number;
   /** The keychain; the entry gives one whose first read started before this code loaded. */
   tokenStore?: TokenStore;
+  /** How every request to Splattr and its authorization server goes out; default Node's fetch. */
+  fetch?: FetchLike;
+  /** Called when every answer owed to the client has been written. */
+  idle?: () => void;
   stdin?: Readable;
   stdout?: Writable;
 }
@@ -49,7 +52,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   if (!record) throw new CompanionError('connection_not_found');
 
   const statusFiles = openStatusFiles(options.dataDir);
-  const fetch = createNodeFetch();
+  const fetch = options.fetch ?? globalThis.fetch;
   const tokens = createTokenManager({
     dataDir: options.dataDir,
     tokenStore: options.tokenStore,
@@ -102,7 +105,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
       error: (message, fields) => log.error(message, { ...logFields, ...fields }),
     },
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    idle: createHeapTrimmer().idle,
+    idle: options.idle,
   });
   await relay.start();
   log.info('bridge started', { ...logFields, pid: process.pid });

@@ -1,0 +1,26 @@
+import { createTokenStore } from '../../credentials/tokenStore';
+import type { RunBridgeOptions, RunningBridge } from '../runBridge';
+import { createTransportFor } from '../httpTransport';
+import { createHeapTrimmer } from './heapTrimmer';
+import { createNodeFetch } from './nodeFetch';
+import { withReadAhead } from './readAhead';
+
+export type StartBridgeOptions = Omit<RunBridgeOptions, 'tokenStore' | 'fetch' | 'idle'>;
+
+/**
+ * Starts the bridge the way a client launch needs it: answering `initialize` soon after spawn
+ * and staying small for hours. Everything done for that alone lives behind this call, so the
+ * relay's own code stays plain: the keychain read starts before the relay's code loads (it
+ * runs on a thread of its own meanwhile), that code loads only then, requests go through
+ * node:http rather than Node's fetch, and memory is given back when the relay is idle.
+ */
+export async function startBridge(options: StartBridgeOptions): Promise<RunningBridge> {
+  const tokenStore = withReadAhead(createTokenStore(), options.connectionId);
+  const { runBridge } = await import('../runBridge');
+  return runBridge({
+    ...options,
+    tokenStore,
+    fetch: createNodeFetch(createTransportFor()),
+    idle: createHeapTrimmer().idle,
+  });
+}
