@@ -28,6 +28,8 @@ const bridge = await startBridge({
   dataDir: dataDir(),
   // Tests shorten it to see a request that never gets an answer come back as an error.
   requestTimeoutMs: Number(process.env.SPLATTR_BRIDGE_REQUEST_TIMEOUT_MS) || undefined,
+  // Tests lower it to see an answer too large to relay come back as an error.
+  maxMessageBytes: Number(process.env.SPLATTR_BRIDGE_MAX_MESSAGE_BYTES) || undefined,
 }).catch((error: unknown) => fail(toErrorInfo(error).message, 1));
 
 let stopping = false;

@@ -1,36 +1,37 @@
-import type {
-  JSONRPCNotification,
-  JSONRPCRequest,
-  JSONRPCResponse,
-  RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCResponse, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientId } from '../../shared/clients';
 import { CompanionError, ERROR_MESSAGES } from '../../shared/errors';
+import { readClientMessage, type ClientMessage } from './clientMessages';
+import type { Outgoing, UpstreamHandlers } from './httpSession';
+import { decode, leadingId, membersOf } from './jsonScan';
 import {
+  asRequestId,
   BRIDGE_ERROR_CODES,
   errorResponse,
-  isNotification,
-  isRequest,
-  isResponse,
   isToolAuthError,
+  JSONRPC_ERROR_CODES,
   progressTokenOf,
   signInSentence,
+  TOOL_AUTH_ERROR_TEXT,
   toolErrorResult,
 } from './messages';
+import type { Downstream } from './stdio';
 import { StatusReporter } from './statusReporter';
-import type {
-  BridgeLog,
-  BridgeStatusSink,
-  JSONRPCMessage,
-  Transport,
-  UpstreamTransport,
-} from './types';
+import type { BridgeLog, BridgeStatusSink } from './types';
+
+/** A session toward Splattr: HttpSession in production. */
+export interface Upstream {
+  send(message: Outgoing): Promise<void>;
+  setProtocolVersion(version: string): void;
+  terminate(): Promise<void>;
+  close(): void;
+}
 
 export interface RelayOptions {
-  /** Toward the AI client: the SDK's StdioServerTransport in production. */
-  downstream: Transport;
-  /** Opens a new, unstarted session toward Splattr (called again when a session is lost). */
-  openUpstream: () => UpstreamTransport;
+  /** Toward the AI client: stdio in production. */
+  downstream: Downstream;
+  /** Opens a new session toward Splattr (called again when a session is lost). */
+  openUpstream: (handlers: UpstreamHandlers) => Upstream;
   /** One refresh of the token last sent, after a tool result said Splattr did not accept it. */
   refreshAfterToolAuthError: () => Promise<void>;
   client: ClientId;
@@ -38,14 +39,16 @@ export interface RelayOptions {
   log: BridgeLog;
   /** No request waits longer than this for its answer (reset by each progress notification). */
   requestTimeoutMs: number;
+  /** The largest message relayed either way, in bytes. */
+  maxMessageBytes: number;
   /** Called when every answer owed to the client has been written. */
   idle?: () => void;
 }
 
 interface Pending {
-  request: JSONRPCRequest;
+  request: ClientMessage;
   timer: NodeJS.Timeout;
-  progressToken?: string | number;
+  progressToken?: RequestId;
   /** Each recovery (tool auth error, lost session) is tried once per request. */
   retriedAuth: boolean;
 }
@@ -54,21 +57,24 @@ const INTERNAL_ID_PREFIX = 'splattr-bridge-';
 const CLOSE_GRACE_MS = 2_000;
 
 /**
- * Relays JSON-RPC between the AI client and Splattr message by message, unchanged. It steps in
- * only where the connection needs it: tokens Splattr no longer accepts, a lost upstream session
- * (re-opened by replaying the client's own `initialize`), a sign-in that is needed, Splattr
- * being unreachable, and requests that would otherwise wait forever.
+ * Relays JSON-RPC between the AI client and Splattr message by message, as bytes. It reads
+ * only what routing needs (id, method) and steps in only where the connection needs it: tokens
+ * Splattr no longer accepts, a lost upstream session (re-opened by replaying the client's own
+ * `initialize`), a sign-in that is needed, Splattr being unreachable, requests that would
+ * otherwise wait forever, and input that is not JSON-RPC at all.
  */
 export class Relay {
-  private upstream: UpstreamTransport;
-  private reopening: Promise<UpstreamTransport> | undefined;
+  private upstream: Upstream;
+  private reopening: Promise<Upstream> | undefined;
   /** Set when the session may belong to tokens that are gone: re-open before the next send. */
   private stale = false;
-  private initializeRequest: JSONRPCRequest | undefined;
-  private initializedNotification: JSONRPCNotification | undefined;
+  private initializeRequest: ClientMessage | undefined;
+  private initializedNotification: ClientMessage | undefined;
   private protocolVersion: string | undefined;
   private readonly pending = new Map<RequestId, Pending>();
   private readonly internal = new Map<RequestId, (response: JSONRPCResponse) => void>();
+  /** Ids of Splattr's own requests the client has yet to answer (as JSON, so 1 ≠ "1"). */
+  private readonly askedByServer = new Set<string>();
   private internalIds = 0;
   private readonly status: StatusReporter;
   private closing = false;
@@ -78,54 +84,81 @@ export class Relay {
     this.upstream = this.open();
   }
 
-  async start(): Promise<void> {
-    const { downstream } = this.options;
-    downstream.onmessage = (message) => this.fromClient(message);
-    downstream.onerror = (error) => this.options.log.warn('client stream error', describe(error));
-    await this.upstream.start();
-    await downstream.start();
+  /** One line the client wrote. */
+  fromClient(line: Buffer): void {
+    const read = readClientMessage(line);
+    if (!read.ok) {
+      this.options.log.warn('client message refused', { reason: read.reason });
+      if (read.answer) this.toClient(read.answer);
+      return;
+    }
+    const message = read.message;
+    if (message.kind === 'response') {
+      // An answer to nothing Splattr asked would reach a session that expects none.
+      if (!this.askedByServer.delete(JSON.stringify(message.id))) {
+        this.options.log.warn('client answer to an unknown request dropped');
+        return;
+      }
+    } else if (message.kind === 'request') {
+      if (this.pending.has(message.id!)) {
+        this.options.log.warn('request id already in use', { method: message.method });
+        const sentence = 'Invalid request: this id is already used by a request still waiting.';
+        return this.toClient(
+          errorResponse(message.id!, JSONRPC_ERROR_CODES.invalidRequest, sentence),
+        );
+      }
+      if (message.method === 'initialize') this.initializeRequest = message;
+      this.track(message);
+      this.status.used();
+    } else {
+      if (message.method === 'notifications/initialized') this.initializedNotification = message;
+      // The server will not answer a cancelled request, and the client expects no answer.
+      if (message.method === 'notifications/cancelled') {
+        this.settle(asRequestId(message.body.params?.requestId));
+      }
+    }
+    void this.forward(message);
   }
 
-  /** Ends the upstream session (best effort, bounded) and both transports. */
+  /** A line longer than the limit went by: its request, when its id was readable, gets an error. */
+  clientLineTooLong(head: Buffer): void {
+    const id = leadingId(head);
+    const limit = Math.round(this.options.maxMessageBytes / (1024 * 1024));
+    this.options.log.warn('client message over the size limit dropped', { bytesKept: head.length });
+    const sentence = `Invalid request: the message is larger than the ${limit} MiB the Splattr bridge relays.`;
+    this.toClient(errorResponse(id, JSONRPC_ERROR_CODES.invalidRequest, sentence));
+  }
+
+  /** Ends the upstream session (best effort, bounded) and stops reading the client. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
+    this.options.downstream.close();
     const upstream = this.upstream;
-    await withTimeout(upstream.terminateSession(), CLOSE_GRACE_MS).catch((error: unknown) =>
+    await withTimeout(upstream.terminate(), CLOSE_GRACE_MS).catch((error: unknown) =>
       this.options.log.info('upstream session not closed', describe(error)),
     );
-    await upstream.close().catch(() => undefined);
-    await this.options.downstream.close().catch(() => undefined);
+    upstream.close();
     await withTimeout(this.status.flush(), CLOSE_GRACE_MS).catch(() => undefined);
   }
 
-  private open(): UpstreamTransport {
-    const transport = this.options.openUpstream();
-    transport.onmessage = (message) => this.fromUpstream(message);
-    transport.onerror = (error) => this.options.log.warn('upstream stream error', describe(error));
-    if (this.protocolVersion) transport.setProtocolVersion?.(this.protocolVersion);
-    return transport;
+  private open(): Upstream {
+    const upstream: Upstream = this.options.openUpstream({
+      message: (bytes) => this.fromUpstream(bytes),
+      tooLarge: (answering) => this.answerTooLarge(answering),
+      error: (error) => this.options.log.warn('upstream stream error', describe(error)),
+    });
+    if (this.protocolVersion) upstream.setProtocolVersion(this.protocolVersion);
+    return upstream;
   }
 
-  private fromClient(message: JSONRPCMessage): void {
-    if (isRequest(message)) {
-      if (message.method === 'initialize') this.initializeRequest = message;
-      this.track(message);
-      this.status.used();
-    } else if (isNotification(message)) {
-      if (message.method === 'notifications/initialized') this.initializedNotification = message;
-      // The server will not answer a cancelled request, and the client expects no answer.
-      if (message.method === 'notifications/cancelled') this.settle(requestIdOf(message));
-    }
-    void this.forward(message);
-  }
-
-  private track(request: JSONRPCRequest): void {
-    const timer = this.timeoutFor(request.id);
-    const progressToken = progressTokenOf(request);
-    this.pending.set(request.id, { request, timer, progressToken, retriedAuth: false });
+  private track(request: ClientMessage): void {
+    const id = request.id!;
+    const timer = this.timeoutFor(id);
+    const progressToken = progressTokenOf(request.body.params);
+    this.pending.set(id, { request, timer, progressToken, retriedAuth: false });
   }
 
   private timeoutFor(id: RequestId): NodeJS.Timeout {
@@ -141,12 +174,13 @@ export class Relay {
     this.status.failed(sentence);
     this.toClient(errorResponse(id, BRIDGE_ERROR_CODES.timeout, sentence));
     // Lets the server stop working on an answer nobody will read.
+    const cancel = {
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: id, reason: 'timeout' },
+    };
     void this.upstream
-      .send({
-        jsonrpc: '2.0',
-        method: 'notifications/cancelled',
-        params: { requestId: id, reason: 'timeout' },
-      })
+      .send({ bytes: Buffer.from(JSON.stringify(cancel)), method: cancel.method })
       .catch(() => undefined);
   }
 
@@ -160,16 +194,16 @@ export class Relay {
   }
 
   /** Sends upstream; a lost session is re-opened and the message sent once more. */
-  private async forward(message: JSONRPCMessage, afterReopen = false): Promise<void> {
-    let upstream: UpstreamTransport | undefined;
+  private async forward(message: ClientMessage, afterReopen = false): Promise<void> {
+    let upstream: Upstream | undefined;
     try {
       upstream = await this.session(message);
       await upstream.send(message);
     } catch (error) {
       if (this.closing) return;
-      if (upstream && !afterReopen && isSessionGone(error)) {
+      if (upstream && !afterReopen && httpStatusOf(error) === 404) {
         this.options.log.info('upstream session lost; re-opening');
-        await this.reopen(upstream, !isInitialize(message)).then(
+        await this.reopen(upstream, message.method !== 'initialize').then(
           () => this.forward(message, true),
           (reopenError: unknown) => this.failed(message, reopenError),
         );
@@ -179,11 +213,11 @@ export class Relay {
     }
   }
 
-  private session(next: JSONRPCMessage): Promise<UpstreamTransport> {
+  private session(next: ClientMessage): Promise<Upstream> {
     if (this.reopening) return this.reopening;
     if (!this.stale) return Promise.resolve(this.upstream);
     // A client that (re-)initializes opens its own session: replaying would initialize twice.
-    return this.reopen(this.upstream, !isInitialize(next));
+    return this.reopen(this.upstream, next.method !== 'initialize');
   }
 
   /**
@@ -191,18 +225,18 @@ export class Relay {
    * client's recorded `initialize` (under an internal id, its answer kept from the client) and
    * `notifications/initialized` are replayed, so the client never learns of it.
    */
-  private reopen(lost: UpstreamTransport, replay: boolean): Promise<UpstreamTransport> {
+  private reopen(lost: Upstream, replay: boolean): Promise<Upstream> {
     if (this.reopening) return this.reopening;
     if (lost !== this.upstream) return Promise.resolve(this.upstream);
     this.reopening = (async () => {
-      void lost.close().catch(() => undefined);
+      lost.close();
       const fresh = this.open();
       this.upstream = fresh;
-      await fresh.start();
       if (replay && this.initializeRequest) {
         const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
         const answer = this.internalRequest(id);
-        await fresh.send({ ...this.initializeRequest, id });
+        const bytes = Buffer.from(JSON.stringify({ ...this.initializeRequest.body, id }));
+        await fresh.send({ bytes, id, method: 'initialize' });
         const response = await answer;
         if ('error' in response) throw new Error(`initialize failed: ${response.error.message}`);
         this.noteProtocolVersion(response);
@@ -229,44 +263,78 @@ export class Relay {
     ).finally(() => this.internal.delete(id));
   }
 
-  private fromUpstream(message: JSONRPCMessage): void {
-    if (isResponse(message)) return this.response(message);
-    if (isNotification(message) && message.method === 'notifications/progress') {
-      const token = (message.params as { progressToken?: unknown } | undefined)?.progressToken;
-      for (const p of this.pending.values()) {
-        if (p.progressToken === token) {
-          clearTimeout(p.timer);
-          p.timer = this.timeoutFor(p.request.id);
-        }
-      }
+  private fromUpstream(bytes: Buffer): void {
+    const members = membersOf(bytes);
+    if (!members) {
+      this.options.log.warn('unreadable message from Splattr dropped', { bytes: bytes.length });
+      return;
     }
-    this.toClient(message);
+    const methodSpan = members.get('method');
+    if (methodSpan) {
+      // Splattr's notifications and requests are small: read whole, they are routed on params.
+      const message = decode(bytes, { start: 0, end: bytes.length }) as {
+        id?: unknown;
+        method?: unknown;
+        params?: { progressToken?: unknown };
+      };
+      const id = asRequestId(message?.id);
+      if (id !== undefined) this.askedByServer.add(JSON.stringify(id));
+      if (message?.method === 'notifications/progress') this.progressed(message.params);
+      return this.toClient(bytes);
+    }
+    const idSpan = members.get('id');
+    const id = idSpan ? asRequestId(decode(bytes, idSpan)) : undefined;
+    if (id === undefined) return this.toClient(bytes);
+    this.response(id, bytes);
   }
 
-  private response(response: JSONRPCResponse): void {
-    const id = response.id;
-    if (id === undefined) return this.toClient(response);
+  private progressed(params: { progressToken?: unknown } | undefined): void {
+    const token = params?.progressToken;
+    for (const p of this.pending.values()) {
+      if (p.progressToken === token) {
+        clearTimeout(p.timer);
+        p.timer = this.timeoutFor(p.request.id!);
+      }
+    }
+  }
+
+  private response(id: RequestId, bytes: Buffer): void {
     const waiter = this.internal.get(id);
-    if (waiter) return waiter(response);
+    if (waiter) return waiter(JSON.parse(bytes.toString('utf8')) as JSONRPCResponse);
     const pending = this.pending.get(id);
     if (!pending) {
       // Answered already (timed out) or cancelled: the client must not get a second answer.
       this.options.log.info('late answer dropped');
       return;
     }
-    if (pending.request.method === 'tools/call' && isToolAuthError(response)) {
-      if (!pending.retriedAuth) {
-        pending.retriedAuth = true;
-        void this.retryAfterToolAuthError(pending);
-        return;
+    const { method } = pending.request;
+    // Only a result that mentions it can be one: the rest is never decoded.
+    if (method === 'tools/call' && bytes.includes(TOOL_AUTH_ERROR_TEXT)) {
+      if (isToolAuthError(JSON.parse(bytes.toString('utf8')) as JSONRPCResponse)) {
+        if (!pending.retriedAuth) {
+          pending.retriedAuth = true;
+          void this.retryAfterToolAuthError(pending);
+          return;
+        }
+        // A token refreshed a moment ago was refused too: only a new sign-in can help.
+        return this.failed(pending.request, new CompanionError('needs_sign_in'));
       }
-      // A token refreshed a moment ago was refused too: only a new sign-in can help.
-      return this.failed(pending.request, new CompanionError('needs_sign_in'));
     }
     this.settle(id);
-    if (pending.request.method === 'initialize') this.noteProtocolVersion(response);
+    if (method === 'initialize') {
+      this.noteProtocolVersion(JSON.parse(bytes.toString('utf8')) as JSONRPCResponse);
+    }
     this.status.healthy();
-    this.toClient(response);
+    this.toClient(bytes);
+  }
+
+  private answerTooLarge(answering: RequestId | undefined): void {
+    const limit = Math.round(this.options.maxMessageBytes / (1024 * 1024));
+    this.options.log.warn('message from Splattr over the size limit dropped');
+    const pending = this.settle(answering);
+    if (!pending) return;
+    const sentence = `Splattr's answer is larger than the ${limit} MiB the Splattr bridge relays.`;
+    this.toClient(errorResponse(answering!, JSONRPC_ERROR_CODES.internalError, sentence));
   }
 
   private async retryAfterToolAuthError(pending: Pending): Promise<void> {
@@ -280,13 +348,15 @@ export class Relay {
   }
 
   /** Answers a request that could not go through; other messages are only logged. */
-  private failed(message: JSONRPCMessage, error: unknown): void {
+  private failed(message: ClientMessage, error: unknown): void {
     const needsSignIn =
       (error instanceof CompanionError && error.code === 'needs_sign_in') ||
       httpStatusOf(error) === 401;
-    const pending = isRequest(message) ? this.settle(message.id) : undefined;
-    const method = isRequest(message) || isNotification(message) ? message.method : 'response';
-    this.options.log.warn('message not relayed', { method, ...describe(error) });
+    const pending = message.kind === 'request' ? this.settle(message.id) : undefined;
+    this.options.log.warn('message not relayed', {
+      method: message.method ?? 'response',
+      ...describe(error),
+    });
     if (needsSignIn) {
       const sentence = signInSentence(this.options.client);
       // The session belongs to tokens that are gone: the next message opens a new one.
@@ -295,9 +365,9 @@ export class Relay {
       // manager writes it, so the two writers never flip the file between two texts.
       this.status.signInNeeded(ERROR_MESSAGES.needs_sign_in);
       if (!pending) return;
-      const { id, method: requestMethod } = pending.request;
+      const id = pending.request.id!;
       this.toClient(
-        requestMethod === 'tools/call'
+        pending.request.method === 'tools/call'
           ? toolErrorResult(id, sentence)
           : errorResponse(id, BRIDGE_ERROR_CODES.needsSignIn, sentence),
       );
@@ -306,7 +376,7 @@ export class Relay {
     const sentence = unreachableSentence(error);
     this.status.failed(sentence);
     if (pending) {
-      this.toClient(errorResponse(pending.request.id, BRIDGE_ERROR_CODES.unreachable, sentence));
+      this.toClient(errorResponse(pending.request.id!, BRIDGE_ERROR_CODES.unreachable, sentence));
     }
   }
 
@@ -315,37 +385,25 @@ export class Relay {
     const version = response.result.protocolVersion;
     if (typeof version !== 'string') return;
     this.protocolVersion = version;
-    this.upstream.setProtocolVersion?.(version);
+    this.upstream.setProtocolVersion(version);
   }
 
-  private toClient(message: JSONRPCMessage): void {
-    this.options.downstream.send(message).then(
-      () => {
+  private toClient(message: Buffer | object): void {
+    try {
+      this.options.downstream.write(message, () => {
         if (this.pending.size === 0) this.options.idle?.();
-      },
-      (error: unknown) => this.options.log.warn('client not reachable', describe(error)),
-    );
+      });
+    } catch (error) {
+      // Only a message Splattr broke over several lines is decoded here, and it did not parse.
+      this.options.log.warn('unreadable message from Splattr dropped', describe(error));
+    }
   }
 }
 
-function isInitialize(message: JSONRPCMessage): boolean {
-  return isRequest(message) && message.method === 'initialize';
-}
-
-function requestIdOf(notification: JSONRPCNotification): RequestId | undefined {
-  const id = (notification.params as { requestId?: unknown } | undefined)?.requestId;
-  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
-}
-
-/** The SDK's StreamableHTTPError carries the HTTP status as a numeric `code`. */
+/** The HTTP status an error carries as a numeric `code` (HttpStatusError). */
 function httpStatusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'number' && code >= 100 && code < 600 ? code : undefined;
-}
-
-/** Splattr forgot the session (404 for its id, as the Streamable HTTP spec says). */
-function isSessionGone(error: unknown): boolean {
-  return httpStatusOf(error) === 404;
 }
 
 function unreachableSentence(error: unknown): string {

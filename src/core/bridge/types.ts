@@ -1,6 +1,3 @@
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-
 /** The bridge's view of its connection's tokens (TokenManager in production, fakes in tests). */
 export interface BridgeAuth {
   /** A usable access token; throws CompanionError('needs_sign_in') when the grant is gone. */
@@ -11,7 +8,7 @@ export interface BridgeAuth {
    * Sees a 403 before the transport does; throws CompanionError('needs_sign_in') when a step-up
    * sign-in would help (`insufficient_scope` for scope the connection does not hold yet).
    */
-  forbidden?(response: Response): Promise<void>;
+  forbidden?(response: { status: number; headers: Headers }): Promise<void>;
 }
 
 /**
@@ -35,10 +32,3 @@ export interface BridgeLog {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
-
-/** A session toward Splattr: the SDK's StreamableHTTPClientTransport, or a fake in tests. */
-export interface UpstreamTransport extends Transport {
-  terminateSession(): Promise<void>;
-}
-
-export type { JSONRPCMessage, Transport };

@@ -5,7 +5,10 @@ import { createHeapTrimmer } from './heapTrimmer';
 import { createNodeFetch } from './nodeFetch';
 import { withReadAhead } from './readAhead';
 
-export type StartBridgeOptions = Omit<RunBridgeOptions, 'tokenStore' | 'fetch' | 'idle'>;
+export type StartBridgeOptions = Omit<
+  RunBridgeOptions,
+  'tokenStore' | 'transportFor' | 'fetch' | 'idle'
+>;
 
 /**
  * Starts the bridge the way a client launch needs it: answering `initialize` soon after spawn
@@ -17,10 +20,12 @@ export type StartBridgeOptions = Omit<RunBridgeOptions, 'tokenStore' | 'fetch' |
 export async function startBridge(options: StartBridgeOptions): Promise<RunningBridge> {
   const tokenStore = withReadAhead(createTokenStore(), options.connectionId);
   const { runBridge } = await import('../runBridge');
+  const transportFor = createTransportFor();
   return runBridge({
     ...options,
     tokenStore,
-    fetch: createNodeFetch(createTransportFor()),
+    transportFor,
+    fetch: createNodeFetch(transportFor),
     idle: createHeapTrimmer().idle,
   });
 }

@@ -1,0 +1,235 @@
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { TransportFor } from './httpTransport';
+import { createSseReader } from './sse';
+import type { BridgeAuth } from './types';
+
+/** An HTTP status Splattr answered with, as a numeric `code` (as the SDK's StreamableHTTPError). */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpStatusError';
+  }
+}
+
+/** One message toward Splattr: its bytes, and for a request its id and method. */
+export interface Outgoing {
+  bytes: Buffer;
+  id?: RequestId;
+  method?: string;
+}
+
+export interface UpstreamHandlers {
+  /** A message from Splattr, as bytes: a response, a notification or a request of its own. */
+  message(bytes: Buffer): void;
+  /** A message larger than the limit was dropped; `answering` is the request its stream was for. */
+  tooLarge(answering: RequestId | undefined): void;
+  /** A stream that outlives `send` broke (diagnostics only). */
+  error(error: unknown): void;
+}
+
+export interface HttpSessionOptions {
+  url: URL;
+  transportFor: TransportFor;
+  auth: BridgeAuth;
+  maxMessageBytes: number;
+  handlers: UpstreamHandlers;
+}
+
+/** A stream of server messages that ends is opened again after these, at most this often. */
+const LISTEN_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+
+/**
+ * An MCP session with Splattr over Streamable HTTP as revisions up to 2025-11-25 define it
+ * (`Mcp-Session-Id`, the GET stream), moving bytes: request bodies go out as the client wrote
+ * them, and each JSON or SSE answer comes back as the bytes of its messages. Hand-written, not
+ * the SDK's StreamableHTTPClientTransport, because that one parses, validates and serialises
+ * every message again: for a 1 MiB result most of the bridge's time and memory.
+ */
+export class HttpSession {
+  private sessionId: string | undefined;
+  private protocolVersion: string | undefined;
+  private closed = false;
+  private listening = false;
+  private readonly inFlight = new Set<ClientRequest>();
+
+  constructor(private readonly options: HttpSessionOptions) {}
+
+  /** From the client's `initialize` answer on, sent with every request as the spec asks. */
+  setProtocolVersion(version: string): void {
+    this.protocolVersion = version;
+  }
+
+  /**
+   * Resolves once Splattr accepted the message (the answer, if any, arrives through
+   * `handlers.message`); rejects with an HttpStatusError, or a TypeError when unreachable.
+   */
+  async send(message: Outgoing): Promise<void> {
+    const answer = await this.authorised(
+      'POST',
+      message.bytes,
+      'application/json, text/event-stream',
+    );
+    const sessionId = answer.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') this.sessionId = sessionId;
+    const status = answer.statusCode ?? 0;
+    if (status === 202) {
+      answer.resume();
+      if (message.method === 'notifications/initialized') this.listen(0);
+      return;
+    }
+    if (status < 200 || status >= 300) throw await statusError(answer, 'POSTing to endpoint');
+    const type = String(answer.headers['content-type'] ?? '');
+    if (type.includes('text/event-stream')) return this.readEvents(answer, message.id);
+    if (type.includes('application/json')) return this.readJson(answer, message.id);
+    answer.resume();
+    if (message.id !== undefined) throw new Error(`Unexpected content type: ${type}`);
+  }
+
+  /** Ends the session at Splattr (DELETE), when it has one. */
+  async terminate(): Promise<void> {
+    if (!this.sessionId) return;
+    const answer = await this.authorised('DELETE', undefined, 'application/json');
+    answer.resume();
+    // 405: the server does not let clients end sessions; it ends them itself.
+    if (answer.statusCode !== 405 && (answer.statusCode ?? 0) >= 400) {
+      throw new HttpStatusError(answer.statusCode ?? 0, 'Failed to terminate session');
+    }
+  }
+
+  /** Stops every request and stream of this session; answers still on their way are lost. */
+  close(): void {
+    this.closed = true;
+    for (const request of this.inFlight) request.destroy();
+    this.inFlight.clear();
+  }
+
+  private async authorised(
+    method: string,
+    body: Buffer | undefined,
+    accept: string,
+  ): Promise<IncomingMessage> {
+    const { auth } = this.options;
+    const token = await auth.getAccessToken();
+    let answer = await this.request(method, body, accept, token);
+    if (answer.statusCode === 401) {
+      answer.resume();
+      answer = await this.request(method, body, accept, await auth.refreshAfterRejection(token));
+      if (answer.statusCode === 401) throw await statusError(answer, `${method} after a refresh`);
+    }
+    if (answer.statusCode === 403 && auth.forbidden) {
+      await auth.forbidden({ status: 403, headers: headersOf(answer) }).catch((error: unknown) => {
+        answer.resume();
+        throw error;
+      });
+    }
+    return answer;
+  }
+
+  private async request(
+    method: string,
+    body: Buffer | undefined,
+    accept: string,
+    token: string,
+  ): Promise<IncomingMessage> {
+    const { url, transportFor } = this.options;
+    const { request, agent } = await transportFor(url);
+    const headers: OutgoingHttpHeaders = { accept, authorization: `Bearer ${token}` };
+    if (body) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = body.length;
+    }
+    if (this.sessionId) headers['mcp-session-id'] = this.sessionId;
+    if (this.protocolVersion) headers['mcp-protocol-version'] = this.protocolVersion;
+    if (this.closed) throw new Error('The session with Splattr was closed.');
+    return new Promise((resolve, reject) => {
+      const req = request(url, { method, headers, agent }, (answer) => {
+        answer.once('close', () => this.inFlight.delete(req));
+        resolve(answer);
+      });
+      this.inFlight.add(req);
+      req.once('error', (error) => {
+        this.inFlight.delete(req);
+        reject(new TypeError('fetch failed', { cause: error }));
+      });
+      req.end(body);
+    });
+  }
+
+  private readEvents(answer: IncomingMessage, answering: RequestId | undefined): void {
+    const { handlers, maxMessageBytes } = this.options;
+    const read = createSseReader(maxMessageBytes, {
+      data: handlers.message,
+      tooLarge: () => handlers.tooLarge(answering),
+    });
+    answer.on('data', read);
+    answer.once('error', (error) => {
+      if (!this.closed) handlers.error(error);
+    });
+  }
+
+  private async readJson(answer: IncomingMessage, answering: RequestId | undefined): Promise<void> {
+    const { handlers, maxMessageBytes } = this.options;
+    const parts: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of answer as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxMessageBytes) {
+        answer.destroy();
+        return handlers.tooLarge(answering);
+      }
+      parts.push(chunk);
+    }
+    if (size > 0) handlers.message(parts.length === 1 ? parts[0]! : Buffer.concat(parts, size));
+  }
+
+  /** The GET stream, on which Splattr sends what is not an answer to one request. */
+  private listen(attempt: number): void {
+    if (this.listening || this.closed || !this.sessionId) return;
+    this.listening = true;
+    let retry = true;
+    void this.authorised('GET', undefined, 'text/event-stream')
+      .then(async (answer) => {
+        const status = answer.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          answer.resume();
+          // 405: Splattr offers no such stream; other refusals would be refused again.
+          retry = status >= 500;
+          if (status !== 405) throw new HttpStatusError(status, 'Failed to open the SSE stream');
+          return;
+        }
+        attempt = 0;
+        this.readEvents(answer, undefined);
+        await new Promise((resolve) => answer.once('close', resolve));
+      })
+      .catch((error: unknown) => {
+        if (!this.closed) this.options.handlers.error(error);
+      })
+      .finally(() => {
+        this.listening = false;
+        if (!retry || this.closed || attempt >= LISTEN_RETRY_MS.length) return;
+        setTimeout(() => this.listen(attempt + 1), LISTEN_RETRY_MS[attempt]).unref();
+      });
+  }
+}
+
+function headersOf(answer: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) {
+    for (const one of [value ?? []].flat()) headers.append(name, one);
+  }
+  return headers;
+}
+
+/** The error for a refusal, with the start of Splattr's explanation (never a token). */
+async function statusError(answer: IncomingMessage, doing: string): Promise<HttpStatusError> {
+  let text = '';
+  for await (const chunk of answer as AsyncIterable<Buffer>) {
+    if (text.length < 1_000) text += chunk.toString('utf8');
+  }
+  const status = answer.statusCode ?? 0;
+  return new HttpStatusError(status, `Error ${doing} (HTTP ${status}): ${text.slice(0, 1_000)}`);
+}
