@@ -1,4 +1,5 @@
 import type { JSONRPCResponse, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { SavedServer } from '../registry/statusFiles';
 import type { ClientId } from '../../shared/clients';
 import { CompanionError, ERROR_MESSAGES } from '../../shared/errors';
 import { readClientMessage, type ClientMessage } from './clientMessages';
@@ -43,6 +44,10 @@ export interface RelayOptions {
   maxMessageBytes: number;
   /** Called when every answer owed to the client has been written. */
   idle?: () => void;
+  /** What Splattr last said about itself, kept in the status file by earlier bridges. */
+  savedServer?: SavedServer;
+  /** Whether someone signed in again since it was last asked (Reconnect in the app or CLI). */
+  signedInAgain?: () => Promise<boolean>;
 }
 
 interface Pending {
@@ -55,6 +60,10 @@ interface Pending {
 
 const INTERNAL_ID_PREFIX = 'splattr-bridge-';
 const CLOSE_GRACE_MS = 2_000;
+/** While signed out, how often the bridge looks for a sign-in made elsewhere. */
+const SIGN_IN_CHECK_MS = 2_000;
+/** The version a client gets from the saved copy when its `initialize` names none. */
+const FALLBACK_PROTOCOL_VERSION = '2025-11-25';
 
 /**
  * Relays JSON-RPC between the AI client and Splattr message by message, as bytes. It reads
@@ -78,10 +87,19 @@ export class Relay {
   private internalIds = 0;
   private readonly status: StatusReporter;
   private closing = false;
+  /** Splattr answered an `initialize` of this bridge: from then on, errors are Splattr's. */
+  private connected = false;
+  /** Set while the client is answered from the saved copy, until a sign-in elsewhere. */
+  private signedOut: NodeJS.Timeout | undefined;
+  private recovering: Promise<void> | undefined;
+  private saved: SavedServer;
+  private savedText: string;
 
   constructor(private readonly options: RelayOptions) {
     this.status = new StatusReporter(options.status, options.log);
     this.upstream = this.open();
+    this.saved = options.savedServer ?? {};
+    this.savedText = JSON.stringify(this.saved);
   }
 
   /** One line the client wrote. */
@@ -117,7 +135,8 @@ export class Relay {
         this.settle(asRequestId(message.body.params?.requestId));
       }
     }
-    void this.forward(message);
+    if (this.signedOut) void this.whileSignedOut(message);
+    else void this.forward(message);
   }
 
   /** A line longer than the limit went by: its request, when its id was readable, gets an error. */
@@ -133,6 +152,7 @@ export class Relay {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    clearInterval(this.signedOut);
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
     this.options.downstream.close();
@@ -239,7 +259,7 @@ export class Relay {
         await fresh.send({ bytes, id, method: 'initialize' });
         const response = await answer;
         if ('error' in response) throw new Error(`initialize failed: ${response.error.message}`);
-        this.noteProtocolVersion(response);
+        this.noteInitialize(response);
         if (this.initializedNotification) await fresh.send(this.initializedNotification);
       }
       this.stale = false;
@@ -322,7 +342,9 @@ export class Relay {
     }
     this.settle(id);
     if (method === 'initialize') {
-      this.noteProtocolVersion(JSON.parse(bytes.toString('utf8')) as JSONRPCResponse);
+      this.noteInitialize(JSON.parse(bytes.toString('utf8')) as JSONRPCResponse);
+    } else if (method === 'tools/list' && pending.request.body.params?.cursor === undefined) {
+      this.noteTools(JSON.parse(bytes.toString('utf8')) as JSONRPCResponse);
     }
     this.status.healthy();
     this.toClient(bytes);
@@ -365,6 +387,8 @@ export class Relay {
       // manager writes it, so the two writers never flip the file between two texts.
       this.status.signInNeeded(ERROR_MESSAGES.needs_sign_in);
       if (!pending) return;
+      // A client that starts while signed out gets a working server it can keep until Reconnect.
+      if (!this.connected && this.answeredFromCopy(pending.request)) return;
       const id = pending.request.id!;
       this.toClient(
         pending.request.method === 'tools/call'
@@ -380,12 +404,123 @@ export class Relay {
     }
   }
 
-  private noteProtocolVersion(response: JSONRPCResponse): void {
+  /** Splattr's answer to an `initialize`: its version for the headers, the rest for the copy. */
+  private noteInitialize(response: JSONRPCResponse): void {
     if (!('result' in response)) return;
-    const version = response.result.protocolVersion;
-    if (typeof version !== 'string') return;
-    this.protocolVersion = version;
-    this.upstream.setProtocolVersion(version);
+    this.connected = true;
+    const { protocolVersion, serverInfo, capabilities, instructions } =
+      response.result as SavedServer;
+    if (typeof protocolVersion === 'string') {
+      this.protocolVersion = protocolVersion;
+      this.upstream.setProtocolVersion(protocolVersion);
+    }
+    this.remember({ protocolVersion, serverInfo, capabilities, instructions });
+  }
+
+  private noteTools(response: JSONRPCResponse): void {
+    if (!('result' in response) || response.result.nextCursor !== undefined) return;
+    const tools = response.result.tools;
+    if (Array.isArray(tools)) this.remember({ tools: tools as SavedServer['tools'] });
+  }
+
+  /** Updates the saved copy (in the status file) when Splattr's answers changed. */
+  private remember(patch: SavedServer): void {
+    const next = { ...this.saved, ...patch };
+    const text = JSON.stringify(next);
+    if (text === this.savedText) return;
+    this.saved = next;
+    this.savedText = text;
+    this.status.saveServer(next);
+  }
+
+  /**
+   * Answers, from the saved copy, what a client needs to keep Splattr as a working server:
+   * `initialize` (with the sign-in sentence as instructions when nothing was saved yet, and
+   * tools announcing list changes, which the bridge sends once signed in), `tools/list`,
+   * `ping`. Returns false for anything else.
+   */
+  private answeredFromCopy(request: ClientMessage): boolean {
+    const id = request.id!;
+    const saved = this.saved;
+    switch (request.method) {
+      case 'initialize': {
+        this.answerWhileSignedOut();
+        const asked = request.body.params?.protocolVersion;
+        const result = {
+          protocolVersion:
+            typeof asked === 'string'
+              ? asked
+              : (saved.protocolVersion ?? FALLBACK_PROTOCOL_VERSION),
+          capabilities: {
+            ...saved.capabilities,
+            tools: { ...(saved.capabilities?.tools as object | undefined), listChanged: true },
+          },
+          serverInfo: saved.serverInfo ?? { name: 'splattr', title: 'Splattr', version: '0.0.0' },
+          instructions: saved.instructions ?? signInSentence(this.options.client),
+        };
+        this.toClient({ jsonrpc: '2.0', id, result });
+        return true;
+      }
+      case 'tools/list':
+        this.toClient({ jsonrpc: '2.0', id, result: { tools: saved.tools ?? [] } });
+        return true;
+      case 'ping':
+        this.toClient({ jsonrpc: '2.0', id, result: {} });
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private answerWhileSignedOut(): void {
+    if (this.signedOut) return;
+    this.options.log.info('signed out: answering from the saved copy until a sign-in');
+    this.signedOut = setInterval(() => {
+      void this.options.signedInAgain?.().then((again) => (again ? this.recover() : undefined));
+    }, SIGN_IN_CHECK_MS).unref();
+  }
+
+  /** A message while signed out: after a sign-in elsewhere it goes to Splattr as usual. */
+  private async whileSignedOut(message: ClientMessage): Promise<void> {
+    if (this.recovering || (await this.options.signedInAgain?.())) await this.recover();
+    if (!this.signedOut) return this.forward(message);
+    // Nothing reaches Splattr: notifications/initialized is replayed once signed in.
+    this.failed(message, new CompanionError('needs_sign_in'));
+  }
+
+  /**
+   * Opens the session the client's `initialize` asked for, now that there are tokens, and
+   * tells the client when Splattr's tools differ from the copy it was given.
+   */
+  private recover(): Promise<void> {
+    this.recovering ??= (async () => {
+      const given = JSON.stringify(this.saved.tools ?? []);
+      try {
+        await this.reopen(this.upstream, true);
+        const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
+        const answer = this.internalRequest(id);
+        const list = { jsonrpc: '2.0', id, method: 'tools/list', params: {} };
+        await this.upstream.send({
+          bytes: Buffer.from(JSON.stringify(list)),
+          id,
+          method: list.method,
+        });
+        this.noteTools(await answer);
+      } catch (error) {
+        this.options.log.info('still signed out', describe(error));
+        return;
+      }
+      clearInterval(this.signedOut);
+      this.signedOut = undefined;
+      this.options.log.info('signed in again: relaying to Splattr');
+      this.status.healthy();
+      if (JSON.stringify(this.saved.tools ?? []) !== given) {
+        this.toClient({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
+      }
+    })().finally(() => {
+      this.recovering = undefined;
+    });
+    return this.recovering;
   }
 
   private toClient(message: Buffer | object): void {

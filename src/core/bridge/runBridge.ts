@@ -107,6 +107,9 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
     error: (message: string, fields?: Record<string, unknown>) =>
       log.error(message, { ...logFields, ...fields }),
   };
+  // Read before the client's first message can need it: the copy answers a signed-out start.
+  const savedServer = (await statusFiles.read(id).catch(() => undefined))?.savedServer;
+  let checkedStatus = '';
   const relay: Relay = new Relay({
     downstream: openStdio({
       input: options.stdin ?? process.stdin,
@@ -130,6 +133,14 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     maxMessageBytes,
     idle: options.idle,
+    savedServer,
+    // A sign-in (Reconnect) stores the tokens, then clears needsSignIn in the status file.
+    signedInAgain: async () => {
+      const stamp = fileStamp(statusFile);
+      if (stamp === checkedStatus) return false;
+      checkedStatus = stamp;
+      return (await statusFiles.read(id).catch(() => undefined))?.needsSignIn === false;
+    },
   });
   log.info('bridge started', { ...logFields, pid: process.pid });
   return { close: () => relay.close() };

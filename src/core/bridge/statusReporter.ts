@@ -1,3 +1,4 @@
+import type { SavedServer } from '../registry/statusFiles';
 import type { BridgeLog, BridgeStatusPatch, BridgeStatusSink } from './types';
 
 /**
@@ -43,6 +44,11 @@ export class StatusReporter {
       this.lastError = sentence;
       this.write({ lastError: sentence });
     }
+  }
+
+  /** Keeps Splattr's latest answers about itself for a bridge started while signed out. */
+  saveServer(savedServer: SavedServer): void {
+    this.write({ savedServer });
   }
 
   /** Resolves once every write asked for so far has landed (or failed and been logged). */

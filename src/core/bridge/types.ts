@@ -1,3 +1,5 @@
+import type { SavedServer } from '../registry/statusFiles';
+
 /** The bridge's view of its connection's tokens (TokenManager in production, fakes in tests). */
 export interface BridgeAuth {
   /** A usable access token; throws CompanionError('needs_sign_in') when the grant is gone. */
@@ -20,6 +22,7 @@ export interface BridgeStatusPatch {
   /** A sentence a person can act on. */
   lastError?: string | undefined;
   needsSignIn?: boolean;
+  savedServer?: SavedServer;
 }
 
 export interface BridgeStatusSink {

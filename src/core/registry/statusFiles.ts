@@ -5,6 +5,20 @@ import * as z from 'zod';
 import { assertConnectionId, ConnectionIdSchema } from './schema';
 
 /**
+ * What Splattr last said about itself to a bridge of this connection: its `initialize` answer
+ * and its tool list. A bridge started while the connection needs a sign-in answers the AI
+ * client from this copy, so the client keeps Splattr as a working server until Reconnect.
+ */
+export const SavedServerSchema = z.object({
+  protocolVersion: z.string().optional(),
+  serverInfo: z.looseObject({ name: z.string(), version: z.string() }).optional(),
+  capabilities: z.record(z.string(), z.unknown()).optional(),
+  instructions: z.string().optional(),
+  tools: z.array(z.looseObject({ name: z.string() })).optional(),
+});
+export type SavedServer = z.infer<typeof SavedServerSchema>;
+
+/**
  * What a bridge (or any process refreshing tokens) reports about a connection. One small file
  * per connection, so the registry keeps a single writer and the app learns of changes by
  * watching a folder.
@@ -19,6 +33,7 @@ export const ConnectionStatusFileSchema = z.object({
    * holds plus what Splattr asked for), so Reconnect is one step-up sign-in.
    */
   stepUpScope: z.string().optional(),
+  savedServer: SavedServerSchema.optional(),
   updatedAt: z.string(),
 });
 export type ConnectionStatusFile = z.infer<typeof ConnectionStatusFileSchema>;
