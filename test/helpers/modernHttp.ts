@@ -39,19 +39,86 @@ export interface RpcErrorBody {
 
 let nextId = 1;
 
+type PostOptions = {
+  id?: string | number | null;
+  capabilities?: Record<string, unknown>;
+  meta?: Record<string, unknown>;
+  headers?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+};
+
 export async function modernPost(
   mcpUrl: string,
   accessToken: string | undefined,
   method: string,
   params: Record<string, unknown> = {},
-  options: {
-    id?: string | number | null;
-    capabilities?: Record<string, unknown>;
-    meta?: Record<string, unknown>;
-    headers?: Record<string, string | undefined>;
-    signal?: AbortSignal;
-  } = {},
+  options: PostOptions = {},
 ): Promise<ModernAnswer> {
+  return readAnswer(await send(mcpUrl, accessToken, method, params, options));
+}
+
+/**
+ * A request whose SSE answer is read as it arrives (progress, `subscriptions/listen`):
+ * `next()` waits for the next message; `close()` drops the stream, which cancels the request.
+ */
+export async function modernStream(
+  mcpUrl: string,
+  accessToken: string | undefined,
+  method: string,
+  params: Record<string, unknown> = {},
+  options: Omit<PostOptions, 'signal'> = {},
+): Promise<{
+  status: number;
+  contentType: string;
+  next: (timeoutMs?: number) => Promise<Record<string, unknown> | undefined>;
+  close: () => void;
+}> {
+  const abort = new AbortController();
+  const response = await send(mcpUrl, accessToken, method, params, {
+    ...options,
+    signal: abort.signal,
+  });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const ready: Array<Record<string, unknown>> = [];
+  let buffer = '';
+  let ended = false;
+  const next = async (timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (ready.length === 0 && !ended) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`No message on the ${method} stream within ${timeoutMs} ms.`);
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), left)),
+      ]);
+      if (chunk === 'timeout') continue;
+      if (chunk.done) {
+        ended = true;
+        buffer += '\n\n';
+      } else {
+        buffer += chunk.value;
+      }
+      const events = buffer.split(/\r?\n\r?\n/);
+      buffer = events.pop() ?? '';
+      for (const data of sseData(events.join('\n\n'))) ready.push(JSON.parse(data));
+    }
+    return ready.shift();
+  };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    next,
+    close: () => abort.abort(),
+  };
+}
+
+async function send(
+  mcpUrl: string,
+  accessToken: string | undefined,
+  method: string,
+  params: Record<string, unknown>,
+  options: PostOptions,
+): Promise<Response> {
   const id = options.id === undefined ? nextId++ : options.id;
   const body = {
     jsonrpc: '2.0',
@@ -69,7 +136,7 @@ export async function modernPost(
     ...(accessToken ? { Authorization: `Bearer ${accessToken}` } : {}),
     ...options.headers,
   };
-  const response = await fetch(mcpUrl, {
+  return fetch(mcpUrl, {
     method: 'POST',
     headers: Object.fromEntries(
       Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -77,7 +144,6 @@ export async function modernPost(
     body: JSON.stringify(body),
     signal: options.signal,
   });
-  return readAnswer(response);
 }
 
 export async function readAnswer(response: Response): Promise<ModernAnswer> {
