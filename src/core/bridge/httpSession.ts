@@ -1,14 +1,23 @@
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { headerValue, type ModernHeaders } from './eras';
 import type { TransportFor } from './httpTransport';
 import { createSseReader } from './sse';
 import type { BridgeAuth } from './types';
+
+/** JSON-RPC's error object, as Splattr put it in the body of a refusal. */
+export interface RpcErrorBody {
+  id?: RequestId | null;
+  error: { code: number; message: string; data?: unknown };
+}
 
 /** An HTTP status Splattr answered with, as a numeric `code` (as the SDK's StreamableHTTPError). */
 export class HttpStatusError extends Error {
   constructor(
     readonly code: number,
     message: string,
+    /** The JSON-RPC error in the body, when there was one: modern servers explain refusals. */
+    readonly body?: RpcErrorBody,
   ) {
     super(message);
     this.name = 'HttpStatusError';
@@ -20,6 +29,8 @@ export interface Outgoing {
   bytes: Buffer;
   id?: RequestId;
   method?: string;
+  /** Set for a modern (2026-07-28) message: sent without the session, with these headers. */
+  modern?: ModernHeaders;
 }
 
 export interface UpstreamHandlers {
@@ -55,6 +66,8 @@ export class HttpSession {
   private closed = false;
   private listening = false;
   private readonly inFlight = new Set<ClientRequest>();
+  /** Modern requests by id: closing one's response stream is how a modern client cancels it. */
+  private readonly modernInFlight = new Map<RequestId, ClientRequest>();
 
   constructor(private readonly options: HttpSessionOptions) {}
 
@@ -72,6 +85,7 @@ export class HttpSession {
       'POST',
       message.bytes,
       'application/json, text/event-stream',
+      message,
     );
     const sessionId = answer.headers['mcp-session-id'];
     if (typeof sessionId === 'string') this.sessionId = sessionId;
@@ -100,6 +114,13 @@ export class HttpSession {
     }
   }
 
+  /** Cancels a modern request the way 2026-07-28 Streamable HTTP says: by closing its stream. */
+  cancel(id: RequestId): boolean {
+    const request = this.modernInFlight.get(id);
+    request?.destroy();
+    return request !== undefined;
+  }
+
   /** Stops every request and stream of this session; answers still on their way are lost. */
   close(): void {
     this.closed = true;
@@ -111,13 +132,15 @@ export class HttpSession {
     method: string,
     body: Buffer | undefined,
     accept: string,
+    message?: Outgoing,
   ): Promise<IncomingMessage> {
     const { auth } = this.options;
     const token = await auth.getAccessToken();
-    let answer = await this.request(method, body, accept, token);
+    let answer = await this.request(method, body, accept, token, message);
     if (answer.statusCode === 401) {
       answer.resume();
-      answer = await this.request(method, body, accept, await auth.refreshAfterRejection(token));
+      const retry = await auth.refreshAfterRejection(token);
+      answer = await this.request(method, body, accept, retry, message);
       if (answer.statusCode === 401) throw await statusError(answer, `${method} after a refresh`);
     }
     if (answer.statusCode === 403 && auth.forbidden) {
@@ -134,6 +157,7 @@ export class HttpSession {
     body: Buffer | undefined,
     accept: string,
     token: string,
+    message?: Outgoing,
   ): Promise<IncomingMessage> {
     const { url, transportFor } = this.options;
     const { request, agent } = await transportFor(url);
@@ -142,15 +166,28 @@ export class HttpSession {
       headers['content-type'] = 'application/json';
       headers['content-length'] = body.length;
     }
-    if (this.sessionId) headers['mcp-session-id'] = this.sessionId;
-    if (this.protocolVersion) headers['mcp-protocol-version'] = this.protocolVersion;
+    const modern = message?.modern;
+    if (modern) {
+      headers['mcp-protocol-version'] = modern.protocolVersion;
+      if (message.method) headers['mcp-method'] = message.method;
+      if (modern.name !== undefined) headers['mcp-name'] = headerValue(modern.name);
+    } else {
+      if (this.sessionId) headers['mcp-session-id'] = this.sessionId;
+      if (this.protocolVersion) headers['mcp-protocol-version'] = this.protocolVersion;
+    }
     if (this.closed) throw new Error('The session with Splattr was closed.');
+    const id = modern ? message.id : undefined;
     return new Promise((resolve, reject) => {
       const req = request(url, { method, headers, agent }, (answer) => {
-        answer.once('close', () => this.inFlight.delete(req));
+        answer.once('close', () => {
+          this.inFlight.delete(req);
+          if (id !== undefined && this.modernInFlight.get(id) === req)
+            this.modernInFlight.delete(id);
+        });
         resolve(answer);
       });
       this.inFlight.add(req);
+      if (id !== undefined) this.modernInFlight.set(id, req);
       req.once('error', (error) => {
         this.inFlight.delete(req);
         reject(new TypeError('fetch failed', { cause: error }));
@@ -224,12 +261,27 @@ function headersOf(answer: IncomingMessage): Headers {
   return headers;
 }
 
+/** A refusal's body is read up to this: an explanation, never a result. */
+const REFUSAL_BYTES = 64 * 1024;
+
 /** The error for a refusal, with the start of Splattr's explanation (never a token). */
 async function statusError(answer: IncomingMessage, doing: string): Promise<HttpStatusError> {
   let text = '';
   for await (const chunk of answer as AsyncIterable<Buffer>) {
-    if (text.length < 1_000) text += chunk.toString('utf8');
+    if (text.length < REFUSAL_BYTES) text += chunk.toString('utf8');
   }
   const status = answer.statusCode ?? 0;
-  return new HttpStatusError(status, `Error ${doing} (HTTP ${status}): ${text.slice(0, 1_000)}`);
+  const message = `Error ${doing} (HTTP ${status}): ${text.slice(0, 1_000)}`;
+  return new HttpStatusError(status, message, rpcErrorIn(text));
+}
+
+function rpcErrorIn(text: string): RpcErrorBody | undefined {
+  try {
+    const body = JSON.parse(text) as Partial<RpcErrorBody> | null;
+    const error = body?.error;
+    if (typeof error?.code !== 'number' || typeof error.message !== 'string') return undefined;
+    return { id: body?.id, error };
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,17 @@ import type { SavedServer } from '../registry/statusFiles';
 import type { ClientId } from '../../shared/clients';
 import { CompanionError, ERROR_MESSAGES } from '../../shared/errors';
 import { readClientMessage, type ClientMessage } from './clientMessages';
-import type { Outgoing, UpstreamHandlers } from './httpSession';
+import {
+  isModernError,
+  LEGACY_VERSION,
+  META,
+  MODERN_VERSION,
+  modernVersionOf,
+  nameHeaderOf,
+  requestBytes,
+  type Era,
+} from './eras';
+import { HttpStatusError, type Outgoing, type UpstreamHandlers } from './httpSession';
 import { decode, leadingId, membersOf } from './jsonScan';
 import {
   asRequestId,
@@ -23,6 +33,8 @@ import type { BridgeLog, BridgeStatusSink } from './types';
 /** A session toward Splattr: HttpSession in production. */
 export interface Upstream {
   send(message: Outgoing): Promise<void>;
+  /** Closes a modern request's response stream; false when it has none open. */
+  cancel(id: RequestId): boolean;
   setProtocolVersion(version: string): void;
   terminate(): Promise<void>;
   close(): void;
@@ -48,11 +60,33 @@ export interface RelayOptions {
   savedServer?: SavedServer;
   /** Whether someone signed in again since it was last asked (Reconnect in the app or CLI). */
   signedInAgain?: () => Promise<boolean>;
+  /** What earlier bridges learnt of the eras Splattr speaks (kept per origin). */
+  serverEras?: ServerEras;
+  /** Keeps what this bridge learnt about them for the next. */
+  erasLearnt?: (eras: ServerEras) => void;
+}
+
+/** Whether Splattr answered (true) or refused (false) each era; unknown until tried. */
+export interface ServerEras {
+  legacy?: boolean;
+  modern?: boolean;
+}
+
+/**
+ * How client messages reach Splattr: `direct` when both speak the same era (or Splattr both),
+ * `toModern` for a legacy client and a modern-only Splattr, `toLegacy` for the reverse.
+ */
+type Route = 'direct' | 'toModern' | 'toLegacy';
+
+interface LegacyClient {
+  capabilities: Record<string, unknown>;
+  clientInfo: unknown;
+  logLevel?: string;
 }
 
 interface Pending {
   request: ClientMessage;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
   progressToken?: RequestId;
   /** Each recovery (tool auth error, lost session) is tried once per request. */
   retriedAuth: boolean;
@@ -94,12 +128,23 @@ export class Relay {
   private recovering: Promise<void> | undefined;
   private saved: SavedServer;
   private savedText: string;
+  private clientEra: Era | undefined;
+  private route: Route = 'direct';
+  private eras: ServerEras;
+  /** A legacy client's `initialize`, which a modern Splattr gets in each request's `_meta`. */
+  private legacyClient: LegacyClient | undefined;
+  /** A legacy Splattr's `initialize` answer, from which a modern client is told about it. */
+  private legacyServer: Record<string, unknown> | undefined;
+  private openingLegacy: Promise<void> | undefined;
+  /** Questions the bridge put to the client for a modern Splattr (`input_required`). */
+  private readonly askedByBridge = new Map<RequestId, (response: JSONRPCResponse) => void>();
 
   constructor(private readonly options: RelayOptions) {
     this.status = new StatusReporter(options.status, options.log);
     this.upstream = this.open();
     this.saved = options.savedServer ?? {};
     this.savedText = JSON.stringify(this.saved);
+    this.eras = { ...options.serverEras };
   }
 
   /** One line the client wrote. */
@@ -111,6 +156,11 @@ export class Relay {
       return;
     }
     const message = read.message;
+    if (message.kind !== 'response' && !this.clientEra) {
+      this.clientEra = modernVersionOf(message.body.params) ? 'modern' : 'legacy';
+    }
+    const askedByBridge = message.kind === 'response' && this.askedByBridge.get(message.id!);
+    if (askedByBridge) return askedByBridge(message.body as unknown as JSONRPCResponse);
     if (message.kind === 'response') {
       // An answer to nothing Splattr asked would reach a session that expects none.
       if (!this.askedByServer.delete(JSON.stringify(message.id))) {
@@ -136,7 +186,305 @@ export class Relay {
       }
     }
     if (this.signedOut) void this.whileSignedOut(message);
-    else void this.forward(message);
+    else void this.dispatch(message);
+  }
+
+  /** Sends a client message on its way, by the route the two eras need. */
+  private async dispatch(message: ClientMessage): Promise<void> {
+    if (this.route === 'direct') {
+      // What earlier bridges learnt saves a refused first request.
+      if (
+        this.clientEra === 'legacy' &&
+        message.method === 'initialize' &&
+        this.eras.legacy === false
+      ) {
+        this.route = 'toModern';
+      } else if (this.clientEra === 'modern' && this.eras.modern === false) {
+        this.route = 'toLegacy';
+      }
+    }
+    if (this.route === 'toModern') return this.toModern(message);
+    if (this.route === 'toLegacy') return this.toLegacy(message);
+    if (this.clientEra === 'modern' && message.method === 'notifications/cancelled') {
+      // Over HTTP, a modern request is cancelled by closing its response stream.
+      const id = asRequestId(message.body.params?.requestId);
+      if (id !== undefined) this.upstream.cancel(id);
+      return;
+    }
+    return this.forward(message);
+  }
+
+  /** The message as it goes out on the current route. */
+  private outgoing(message: ClientMessage): Outgoing {
+    const { id, method } = message;
+    const params = message.body.params;
+    if (this.route === 'toModern') {
+      const body = { ...message.body, params: this.withModernMeta(params) };
+      const modern = { protocolVersion: MODERN_VERSION, name: nameHeaderOf(method, params) };
+      return { bytes: Buffer.from(JSON.stringify(body)), id, method, modern };
+    }
+    if (this.route === 'direct' && this.clientEra === 'modern') {
+      const protocolVersion = modernVersionOf(params) ?? MODERN_VERSION;
+      return {
+        bytes: message.bytes,
+        id,
+        method,
+        modern: { protocolVersion, name: nameHeaderOf(method, params) },
+      };
+    }
+    return { bytes: message.bytes, id, method };
+  }
+
+  /** Params with the `_meta` a modern Splattr needs from a legacy client's `initialize`. */
+  private withModernMeta(params: Record<string, unknown> | undefined): Record<string, unknown> {
+    const client = this.legacyClient;
+    return {
+      ...params,
+      _meta: {
+        ...(params?._meta as object | undefined),
+        [META.protocolVersion]: MODERN_VERSION,
+        [META.clientCapabilities]: client?.capabilities ?? {},
+        ...(client?.clientInfo ? { [META.clientInfo]: client.clientInfo } : {}),
+        ...(client?.logLevel ? { [META.logLevel]: client.logLevel } : {}),
+      },
+    };
+  }
+
+  private learnt(era: Era, speaks: boolean): void {
+    if (this.eras[era] === speaks) return;
+    this.eras = { ...this.eras, [era]: speaks };
+    this.options.erasLearnt?.(this.eras);
+  }
+
+  /**
+   * A legacy client and a Splattr that speaks only 2026-07-28: `initialize` is answered from
+   * `server/discover`, the client's session-level state travels in each request's `_meta`,
+   * and what the client cannot send (ping, setLevel, initialized) is answered here.
+   */
+  private async toModern(message: ClientMessage): Promise<void> {
+    const { method } = message;
+    const params = message.body.params ?? {};
+    if (message.kind === 'notification') {
+      if (method === 'notifications/cancelled') {
+        const id = asRequestId(params.requestId);
+        if (id !== undefined) this.upstream.cancel(id);
+      }
+      // Modern Splattr takes no client notifications over HTTP: initialized has no meaning there.
+      return;
+    }
+    if (message.kind !== 'request') return;
+    if (method === 'initialize') return this.initializeFromDiscover(message);
+    if (method === 'ping') return this.answerHere(message, {});
+    if (method === 'logging/setLevel') {
+      if (typeof params.level === 'string')
+        this.legacyClient = { ...this.legacyClient!, logLevel: params.level };
+      return this.answerHere(message, {});
+    }
+    return this.forward(message);
+  }
+
+  private answerHere(message: ClientMessage, result: object): void {
+    if (!this.settle(message.id)) return;
+    this.toClient({ jsonrpc: '2.0', id: message.id!, result });
+  }
+
+  private async initializeFromDiscover(message: ClientMessage): Promise<void> {
+    const params = message.body.params ?? {};
+    this.legacyClient = {
+      capabilities: (params.capabilities as Record<string, unknown> | undefined) ?? {},
+      clientInfo: params.clientInfo,
+    };
+    let response: JSONRPCResponse;
+    try {
+      response = await this.modernCall('server/discover', {});
+    } catch (error) {
+      if (
+        error instanceof HttpStatusError &&
+        error.code === 400 &&
+        !isModernError(error.body?.error.code)
+      ) {
+        // The era learnt earlier is wrong now (Splattr changed): speak legacy again.
+        this.options.log.info('Splattr speaks legacy MCP again');
+        this.learnt('modern', false);
+        this.learnt('legacy', true);
+        this.route = 'direct';
+        return this.forward(message);
+      }
+      return this.failed(message, error);
+    }
+    if (!this.pending.has(message.id!)) return;
+    if ('error' in response) {
+      this.settle(message.id);
+      return this.toClient({ jsonrpc: '2.0', id: message.id!, error: response.error });
+    }
+    const found = response.result as Record<string, unknown> & { _meta?: Record<string, unknown> };
+    const result = {
+      protocolVersion:
+        typeof params.protocolVersion === 'string' ? params.protocolVersion : LEGACY_VERSION,
+      capabilities: found.capabilities ?? {},
+      serverInfo: found._meta?.[META.serverInfo] ?? { name: 'splattr', version: '0.0.0' },
+      ...(typeof found.instructions === 'string' ? { instructions: found.instructions } : {}),
+    };
+    this.settle(message.id);
+    this.noteInitialize({ jsonrpc: '2.0', id: message.id!, result } as JSONRPCResponse);
+    this.status.healthy();
+    this.toClient({ jsonrpc: '2.0', id: message.id!, result });
+    this.listenForChanges();
+  }
+
+  /** A request of the bridge's own to a modern Splattr, with the client's `_meta`. */
+  private async modernCall(
+    method: string,
+    params: Record<string, unknown>,
+  ): Promise<JSONRPCResponse> {
+    const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
+    const answer = this.internalRequest(id);
+    answer.catch(() => undefined);
+    await this.upstream.send({
+      bytes: requestBytes(id, method, this.withModernMeta(params)),
+      id,
+      method,
+      modern: { protocolVersion: MODERN_VERSION },
+    });
+    return answer;
+  }
+
+  /** Legacy clients hear of tool list changes as notifications: modern Splattr streams them. */
+  private listenForChanges(): void {
+    const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
+    const params = this.withModernMeta({ notifications: { toolsListChanged: true } });
+    void this.upstream
+      .send({
+        bytes: requestBytes(id, 'subscriptions/listen', params),
+        id,
+        method: 'subscriptions/listen',
+        modern: { protocolVersion: MODERN_VERSION },
+      })
+      .catch((error: unknown) =>
+        this.options.log.warn('tool list changes not followed', describe(error)),
+      );
+  }
+
+  /**
+   * A modern Splattr asks its questions in an `input_required` result (MRTR): each goes to the
+   * legacy client as the server-to-client request it knows, and the call is made again with
+   * the answers and the state Splattr gave.
+   */
+  private async answerInputRequests(
+    pending: Pending,
+    result: Record<string, unknown>,
+  ): Promise<void> {
+    const id = pending.request.id!;
+    clearTimeout(pending.timer);
+    const inputResponses: Record<string, unknown> = {};
+    const asks = Object.entries(
+      (result.inputRequests as Record<string, { method: string; params?: unknown }>) ?? {},
+    );
+    for (const [key, ask] of asks) {
+      const answer = await this.askClient(ask.method, ask.params);
+      if (!this.pending.has(id)) return;
+      if (!answer || 'error' in answer) {
+        this.settle(id);
+        const why = answer && 'error' in answer ? answer.error.message : 'no answer in time';
+        const sentence = `The AI client did not answer Splattr's ${ask.method} request: ${why}`;
+        return this.toClient(errorResponse(id, JSONRPC_ERROR_CODES.internalError, sentence));
+      }
+      inputResponses[key] = answer.result;
+    }
+    pending.timer = this.timeoutFor(id);
+    const body = pending.request.body;
+    pending.request = {
+      ...pending.request,
+      body: {
+        ...body,
+        params: { ...body.params, inputResponses, requestState: result.requestState },
+      },
+    };
+    await this.forward(pending.request);
+  }
+
+  private askClient(method: string, params: unknown): Promise<JSONRPCResponse | undefined> {
+    const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
+    return withTimeout(
+      new Promise<JSONRPCResponse>((resolve) => {
+        this.askedByBridge.set(id, resolve);
+        this.toClient({ jsonrpc: '2.0', id, method, params });
+      }),
+      this.options.requestTimeoutMs,
+    )
+      .catch(() => undefined)
+      .finally(() => this.askedByBridge.delete(id));
+  }
+
+  /**
+   * A modern client and a Splattr that speaks only legacy MCP: a session is opened with an
+   * `initialize` made from the client's `_meta`, and `server/discover` answered from it. What
+   * a modern client cannot take (Splattr's own requests) gets an error that names it.
+   */
+  private async toLegacy(message: ClientMessage): Promise<void> {
+    try {
+      await (this.openingLegacy ??= this.openLegacySession(message));
+    } catch (error) {
+      this.openingLegacy = undefined;
+      if (error instanceof HttpStatusError && isModernError(error.body?.error.code)) {
+        this.options.log.info('Splattr speaks modern MCP again');
+        this.learnt('modern', true);
+        this.route = 'direct';
+        return this.forward(message);
+      }
+      return this.failed(message, error);
+    }
+    if (message.method === 'server/discover') {
+      const server = this.legacyServer ?? {};
+      return this.answerHere(message, {
+        resultType: 'complete',
+        supportedVersions: [MODERN_VERSION],
+        capabilities: server.capabilities ?? {},
+        ...(typeof server.instructions === 'string' ? { instructions: server.instructions } : {}),
+        _meta: { [META.serverInfo]: server.serverInfo },
+      });
+    }
+    if (message.method === 'subscriptions/listen') {
+      this.settle(message.id);
+      const sentence = `subscriptions/listen is not available: Splattr speaks MCP ${LEGACY_VERSION}, which announces changes only within a session the bridge cannot share.`;
+      return this.toClient(errorResponse(message.id!, -32601, sentence));
+    }
+    return this.forward(message);
+  }
+
+  private async openLegacySession(first: ClientMessage): Promise<void> {
+    const meta = (first.body.params?._meta ?? {}) as Record<string, unknown>;
+    const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
+    const params = {
+      protocolVersion: LEGACY_VERSION,
+      capabilities: meta[META.clientCapabilities] ?? {},
+      clientInfo: meta[META.clientInfo] ?? { name: 'unknown', version: '0.0.0' },
+    };
+    const body = { jsonrpc: '2.0' as const, id, method: 'initialize', params };
+    // Kept as if the client had sent them, so a lost session is re-opened the usual way.
+    this.initializeRequest = {
+      bytes: Buffer.from(JSON.stringify(body)),
+      kind: 'request',
+      id,
+      method: 'initialize',
+      body,
+    };
+    const initialized = { jsonrpc: '2.0' as const, method: 'notifications/initialized' };
+    this.initializedNotification = {
+      bytes: Buffer.from(JSON.stringify(initialized)),
+      kind: 'notification',
+      method: initialized.method,
+      body: initialized,
+    };
+    const answer = this.internalRequest(id);
+    answer.catch(() => undefined);
+    await this.upstream.send({ bytes: this.initializeRequest.bytes, id, method: 'initialize' });
+    const response = await answer;
+    if ('error' in response) throw new Error(`initialize failed: ${response.error.message}`);
+    this.noteInitialize(response);
+    this.legacyServer = response.result;
+    this.learnt('legacy', true);
+    await this.upstream.send(this.outgoing(this.initializedNotification));
   }
 
   /** A line longer than the limit went by: its request, when its id was readable, gets an error. */
@@ -176,12 +524,15 @@ export class Relay {
 
   private track(request: ClientMessage): void {
     const id = request.id!;
-    const timer = this.timeoutFor(id);
     const progressToken = progressTokenOf(request.body.params);
-    this.pending.set(id, { request, timer, progressToken, retriedAuth: false });
+    const entry: Pending = { request, timer: undefined, progressToken, retriedAuth: false };
+    this.pending.set(id, entry);
+    entry.timer = this.timeoutFor(id);
   }
 
-  private timeoutFor(id: RequestId): NodeJS.Timeout {
+  private timeoutFor(id: RequestId): NodeJS.Timeout | undefined {
+    // A subscription stays open as long as the client listens: it has no answer to wait for.
+    if (this.pending.get(id)?.request.method === 'subscriptions/listen') return undefined;
     return setTimeout(() => this.timedOut(id), this.options.requestTimeoutMs);
   }
 
@@ -218,9 +569,29 @@ export class Relay {
     let upstream: Upstream | undefined;
     try {
       upstream = await this.session(message);
-      await upstream.send(message);
+      await upstream.send(this.outgoing(message));
+      if (this.route === 'direct' && message.kind === 'request') {
+        if (this.clientEra === 'modern') this.learnt('modern', true);
+        else if (message.method === 'initialize') this.learnt('legacy', true);
+      }
     } catch (error) {
       if (this.closing) return;
+      if (this.route === 'direct' && error instanceof HttpStatusError && !afterReopen) {
+        const modernRefusal = isModernError(error.body?.error.code);
+        if (this.clientEra === 'legacy' && message.method === 'initialize' && modernRefusal) {
+          this.options.log.info('Splattr speaks only modern MCP: translating');
+          this.learnt('legacy', false);
+          this.learnt('modern', true);
+          this.route = 'toModern';
+          return this.toModern(message);
+        }
+        if (this.clientEra === 'modern' && error.code === 400 && !modernRefusal) {
+          this.options.log.info('Splattr speaks only legacy MCP: translating');
+          this.learnt('modern', false);
+          this.route = 'toLegacy';
+          return this.toLegacy(message);
+        }
+      }
       if (upstream && !afterReopen && httpStatusOf(error) === 404) {
         this.options.log.info('upstream session lost; re-opening');
         await this.reopen(upstream, message.method !== 'initialize').then(
@@ -252,7 +623,7 @@ export class Relay {
       lost.close();
       const fresh = this.open();
       this.upstream = fresh;
-      if (replay && this.initializeRequest) {
+      if (replay && this.route !== 'toModern' && this.initializeRequest) {
         const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
         const answer = this.internalRequest(id);
         const bytes = Buffer.from(JSON.stringify({ ...this.initializeRequest.body, id }));
@@ -298,7 +669,15 @@ export class Relay {
         params?: { progressToken?: unknown };
       };
       const id = asRequestId(message?.id);
+      if (id !== undefined && this.route === 'toLegacy')
+        return this.refuseForModernClient(id, message.method);
       if (id !== undefined) this.askedByServer.add(JSON.stringify(id));
+      // Modern Splattr's acknowledgement of the bridge's own subscription: no client asked.
+      if (
+        message?.method === 'notifications/subscriptions/acknowledged' &&
+        this.route === 'toModern'
+      )
+        return;
       if (message?.method === 'notifications/progress') this.progressed(message.params);
       return this.toClient(bytes);
     }
@@ -328,6 +707,12 @@ export class Relay {
       return;
     }
     const { method } = pending.request;
+    if (this.route === 'toModern' && bytes.includes('"input_required"')) {
+      const result = (JSON.parse(bytes.toString('utf8')) as { result?: Record<string, unknown> })
+        .result;
+      if (result?.resultType === 'input_required')
+        return void this.answerInputRequests(pending, result);
+    }
     // Only a result that mentions it can be one: the rest is never decoded.
     if (method === 'tools/call' && bytes.includes(TOOL_AUTH_ERROR_TEXT)) {
       if (isToolAuthError(JSON.parse(bytes.toString('utf8')) as JSONRPCResponse)) {
@@ -348,6 +733,18 @@ export class Relay {
     }
     this.status.healthy();
     this.toClient(bytes);
+  }
+
+  /** Splattr (legacy) asked a modern client something it has no way to be asked. */
+  private refuseForModernClient(id: RequestId, method: unknown): void {
+    const sentence = `The AI client speaks MCP ${MODERN_VERSION}, where a server asks through input_required: the Splattr bridge cannot relay ${String(method)} from a Splattr that speaks MCP ${LEGACY_VERSION}.`;
+    this.options.log.warn('server request a modern client cannot take refused', {
+      method: String(method),
+    });
+    const refusal = { jsonrpc: '2.0', id, error: { code: -32601, message: sentence } };
+    void this.upstream
+      .send({ bytes: Buffer.from(JSON.stringify(refusal)) })
+      .catch((error: unknown) => this.options.log.warn('refusal not sent', describe(error)));
   }
 
   private answerTooLarge(answering: RequestId | undefined): void {
@@ -379,6 +776,18 @@ export class Relay {
       method: message.method ?? 'response',
       ...describe(error),
     });
+    // Splattr's own JSON-RPC answer in a refusal (a modern server's UnsupportedProtocolVersion,
+    // HeaderMismatch…) is its answer to the client, passed on as it is.
+    const body = error instanceof HttpStatusError && error.code !== 401 ? error.body : undefined;
+    if (
+      pending &&
+      body &&
+      body.id === pending.request.id &&
+      error instanceof HttpStatusError &&
+      error.code < 500
+    ) {
+      return this.toClient({ jsonrpc: '2.0', id: body.id, error: body.error });
+    }
     if (needsSignIn) {
       const sentence = signInSentence(this.options.client);
       // The session belongs to tokens that are gone: the next message opens a new one.
@@ -466,6 +875,19 @@ export class Relay {
         return true;
       case 'ping':
         this.toClient({ jsonrpc: '2.0', id, result: {} });
+        return true;
+      case 'server/discover':
+        this.toClient({
+          jsonrpc: '2.0',
+          id,
+          result: {
+            resultType: 'complete',
+            supportedVersions: [MODERN_VERSION],
+            capabilities: { ...saved.capabilities, tools: { listChanged: true } },
+            instructions: saved.instructions ?? signInSentence(this.options.client),
+            _meta: { [META.serverInfo]: saved.serverInfo ?? { name: 'splattr', version: '0.0.0' } },
+          },
+        });
         return true;
       default:
         return false;

@@ -108,7 +108,8 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
       log.error(message, { ...logFields, ...fields }),
   };
   // Read before the client's first message can need it: the copy answers a signed-out start.
-  const savedServer = (await statusFiles.read(id).catch(() => undefined))?.savedServer;
+  const saved = await statusFiles.read(id).catch(() => undefined);
+  const origin = serverUrl.origin;
   let checkedStatus = '';
   const relay: Relay = new Relay({
     downstream: openStdio({
@@ -133,7 +134,16 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     maxMessageBytes,
     idle: options.idle,
-    savedServer,
+    savedServer: saved?.savedServer,
+    serverEras: saved?.serverEras?.[origin],
+    erasLearnt: (eras) => {
+      void statusFiles
+        .read(id)
+        .then((now) =>
+          statusFiles.update(id, { serverEras: { ...now?.serverEras, [origin]: eras } }),
+        )
+        .catch((error: unknown) => log.warn('eras not saved', { error: String(error) }));
+    },
     // A sign-in (Reconnect) stores the tokens, then clears needsSignIn in the status file.
     signedInAgain: async () => {
       const stamp = fileStamp(statusFile);

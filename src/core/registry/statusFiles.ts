@@ -34,6 +34,16 @@ export const ConnectionStatusFileSchema = z.object({
    */
   stepUpScope: z.string().optional(),
   savedServer: SavedServerSchema.optional(),
+  /**
+   * Per server origin, whether it answered (true) or refused (false) each MCP era, so a
+   * bridge does not probe again at every start (2026-07-28 versioning: cache per origin).
+   */
+  serverEras: z
+    .record(
+      z.string(),
+      z.object({ legacy: z.boolean().optional(), modern: z.boolean().optional() }),
+    )
+    .optional(),
   updatedAt: z.string(),
 });
 export type ConnectionStatusFile = z.infer<typeof ConnectionStatusFileSchema>;
