@@ -28,7 +28,7 @@ import {
 } from './messages';
 import type { Downstream } from './stdio';
 import { StatusReporter } from './statusReporter';
-import type { BridgeLog, BridgeStatusSink } from './types';
+import type { BridgeLog, BridgeStatusSink, ServerEras } from './types';
 
 /** A session toward Splattr: HttpSession in production. */
 export interface Upstream {
@@ -62,14 +62,8 @@ export interface RelayOptions {
   signedInAgain?: () => Promise<boolean>;
   /** What earlier bridges learnt of the eras Splattr speaks (kept per origin). */
   serverEras?: ServerEras;
-  /** Keeps what this bridge learnt about them for the next. */
-  erasLearnt?: (eras: ServerEras) => void;
-}
-
-/** Whether Splattr answered (true) or refused (false) each era; unknown until tried. */
-export interface ServerEras {
-  legacy?: boolean;
-  modern?: boolean;
+  /** Splattr's origin, under which what the bridge learns of its eras is kept. */
+  origin?: string;
 }
 
 /**
@@ -253,7 +247,7 @@ export class Relay {
   private learnt(era: Era, speaks: boolean): void {
     if (this.eras[era] === speaks) return;
     this.eras = { ...this.eras, [era]: speaks };
-    this.options.erasLearnt?.(this.eras);
+    if (this.options.origin) this.status.learntEras({ [this.options.origin]: this.eras });
   }
 
   /**

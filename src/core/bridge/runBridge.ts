@@ -136,14 +136,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
     idle: options.idle,
     savedServer: saved?.savedServer,
     serverEras: saved?.serverEras?.[origin],
-    erasLearnt: (eras) => {
-      void statusFiles
-        .read(id)
-        .then((now) =>
-          statusFiles.update(id, { serverEras: { ...now?.serverEras, [origin]: eras } }),
-        )
-        .catch((error: unknown) => log.warn('eras not saved', { error: String(error) }));
-    },
+    origin,
     // A sign-in (Reconnect) stores the tokens, then clears needsSignIn in the status file.
     signedInAgain: async () => {
       const stamp = fileStamp(statusFile);

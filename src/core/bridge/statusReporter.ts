@@ -1,5 +1,5 @@
 import type { SavedServer } from '../registry/statusFiles';
-import type { BridgeLog, BridgeStatusPatch, BridgeStatusSink } from './types';
+import type { BridgeLog, BridgeStatusPatch, BridgeStatusSink, ServerEras } from './types';
 
 /**
  * Keeps the status file in step with the bridge without a file write on every call: a change of
@@ -49,6 +49,11 @@ export class StatusReporter {
   /** Keeps Splattr's latest answers about itself for a bridge started while signed out. */
   saveServer(savedServer: SavedServer): void {
     this.write({ savedServer });
+  }
+
+  /** Keeps what the bridge learnt of Splattr's eras, so the next one need not probe. */
+  learntEras(serverEras: Record<string, ServerEras>): void {
+    this.write({ serverEras });
   }
 
   /** Resolves once every write asked for so far has landed (or failed and been logged). */

@@ -23,6 +23,14 @@ export interface BridgeStatusPatch {
   lastError?: string | undefined;
   needsSignIn?: boolean;
   savedServer?: SavedServer;
+  /** What the bridge learnt of the eras Splattr speaks, for its origin. */
+  serverEras?: Record<string, ServerEras>;
+}
+
+/** Whether Splattr answered (true) or refused (false) each era; unknown until tried. */
+export interface ServerEras {
+  legacy?: boolean;
+  modern?: boolean;
 }
 
 export interface BridgeStatusSink {

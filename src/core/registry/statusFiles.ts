@@ -54,7 +54,7 @@ export interface StatusFiles {
   /** The connection's status file, which every update replaces (a new inode and mtime). */
   fileOf(connectionId: string): string;
   read(connectionId: string): Promise<ConnectionStatusFile | undefined>;
-  /** Merges `patch` into the file; a key set to undefined is cleared. */
+  /** Merges `patch` into the file (`serverEras` origin by origin); a key set to undefined is cleared. */
   update(connectionId: string, patch: StatusPatch): Promise<ConnectionStatusFile>;
   remove(connectionId: string): Promise<void>;
   /** Calls back with the ids whose file changed, debounced; returns the function that stops it. */
@@ -102,10 +102,15 @@ export function openStatusFiles(dataDir: string, now: () => Date = () => new Dat
       return withLock(
         dataLockPath(dataDir, `status-${assertConnectionId(id)}`),
         async () => {
+          const current = await read(id);
           const next = ConnectionStatusFileSchema.parse({
             needsSignIn: false,
-            ...(await read(id)),
+            ...current,
             ...patch,
+            // Per origin: a bridge reports the one it talks to, the others stay.
+            ...(patch.serverEras && {
+              serverEras: { ...current?.serverEras, ...patch.serverEras },
+            }),
             updatedAt: now().toISOString(),
           });
           await writeFileAtomic(fileOf(id), `${JSON.stringify(next)}\n`, { mode: 0o600 });

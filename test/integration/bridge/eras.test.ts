@@ -5,6 +5,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenStore } from '../../../src/core/credentials/tokenStore';
+import { openStatusFiles } from '../../../src/core/registry/statusFiles';
 import type { McpEra } from '../../../src/sandbox';
 import { ERROR_MESSAGES } from '../../../src/shared/errors';
 import { DEMO } from '../../helpers/companion';
@@ -88,12 +89,29 @@ function modernDriver(bridge: BridgeHome): Driver & { client: ModernClient } {
   };
 }
 
-const COMBINATIONS: Array<{ client: 'legacy' | 'modern'; server: McpEra }> = [
-  { client: 'legacy', server: 'legacy' },
-  { client: 'legacy', server: 'modern' },
-  { client: 'modern', server: 'modern' },
-  { client: 'modern', server: 'dual' },
-  { client: 'modern', server: 'legacy' },
+type Eras = { legacy?: boolean; modern?: boolean };
+
+/**
+ * With what each pairing teaches the bridge about Splattr's eras (kept for the next start),
+ * and what it knows after starting from the opposite guess: a wrong guess is probed again,
+ * except for a dual Splattr, where the other era works too and so the guess is not wrong.
+ */
+const COMBINATIONS: Array<{
+  client: 'legacy' | 'modern';
+  server: McpEra;
+  learnt: Eras;
+  relearnt?: Eras;
+}> = [
+  { client: 'legacy', server: 'legacy', learnt: { legacy: true } },
+  { client: 'legacy', server: 'modern', learnt: { legacy: false, modern: true } },
+  { client: 'modern', server: 'modern', learnt: { modern: true } },
+  {
+    client: 'modern',
+    server: 'dual',
+    learnt: { modern: true },
+    relearnt: { modern: false, legacy: true },
+  },
+  { client: 'modern', server: 'legacy', learnt: { modern: false, legacy: true } },
 ];
 
 describe.each(COMBINATIONS)('a $client client and a $server Splattr, through the bridge', (era) => {
@@ -235,6 +253,34 @@ describe.each(COMBINATIONS)('a $client client and a $server Splattr, through the
       await fresh.close();
     }
     expect((await store.get(bridge.fixture.id))?.accessToken).not.toBe('not-a-token-splattr-knows');
+  });
+
+  it('keeps what it learnt of Splattr’s eras, and probes again when that turns out wrong', async () => {
+    const origin = new URL(sandbox().mcpUrl).origin;
+    await driver.call('whoami');
+    await vi.waitFor(
+      async () => expect((await bridge.status())?.serverEras?.[origin]).toEqual(era.learnt),
+      PATIENCE,
+    );
+    // As if Splattr had changed since: the era kept is the other one.
+    const wrong =
+      era.client === 'legacy' ? { legacy: !era.learnt.legacy } : { modern: !era.learnt.modern };
+    await openStatusFiles(bridge.dataDir).update(bridge.fixture.id, {
+      serverEras: { [origin]: wrong },
+    });
+    const next = await start();
+    try {
+      expect(JSON.parse((await next.call('whoami')).text)).toMatchObject({ email: DEMO.email });
+    } finally {
+      await next.close();
+    }
+    await vi.waitFor(
+      async () =>
+        expect((await bridge.status())?.serverEras?.[origin]).toMatchObject(
+          era.relearnt ?? era.learnt,
+        ),
+      PATIENCE,
+    );
   });
 
   it('after a revoke, a tool call says to reconnect, naming the client', async () => {
