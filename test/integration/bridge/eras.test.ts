@@ -13,7 +13,7 @@ import { spawnModernClient, type JsonObject, type ModernClient } from '../../hel
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText, withSandbox } from '../../helpers/sandbox';
 import { createBridgeHome, type BridgeHome } from './launch';
-import { initializeRequest, PATIENCE, spawnRawBridge } from './rawBridge';
+import { PATIENCE, spawnRawBridge } from './rawBridge';
 
 const MIB = 1024 * 1024;
 const SIGN_IN =
@@ -146,15 +146,8 @@ describe.each(COMBINATIONS)('a $client client and a $server Splattr, through the
       // At the message level: the SDK's Client may drop progress read together with the result
       // (modelcontextprotocol/typescript-sdk#2580).
       const raw = spawnRawBridge(bridge);
-      await raw.send(initializeRequest(1));
-      await raw.answerTo(1);
-      await raw.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-      await raw.send({
-        jsonrpc: '2.0',
-        id: 2,
-        method: 'tools/call',
-        params: { name: 'test_progress', arguments: { steps: 5 }, _meta: { progressToken: 'p' } },
-      });
+      await raw.open();
+      await raw.callTool(2, 'test_progress', { steps: 5 }, { progressToken: 'p' });
       await raw.answerTo(2);
       for (const line of raw.lines.slice(1)) {
         const message = JSON.parse(line) as { method?: string; params?: { progress: number } };

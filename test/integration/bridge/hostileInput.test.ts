@@ -5,18 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../helpers/companion';
 import { withSandbox } from '../../helpers/sandbox';
 import { createBridgeHome, type BridgeHome } from './launch';
-import { initializeRequest, spawnRawBridge, type RawBridge } from './rawBridge';
+import { spawnRawBridge, type RawBridge } from './rawBridge';
 
 const MIB = 1024 * 1024;
 
 /** A whoami call: proof that the bridge still serves after what came before it. */
 async function expectStillServing(raw: RawBridge, id: number): Promise<void> {
-  await raw.send({
-    jsonrpc: '2.0',
-    id,
-    method: 'tools/call',
-    params: { name: 'whoami', arguments: {} },
-  });
+  await raw.callTool(id, 'whoami');
   const answer = await raw.answerTo(id);
   expect(JSON.stringify(answer.result)).toContain(DEMO.email);
 }
@@ -36,9 +31,7 @@ describe('hostile input on the bridge’s stdin', () => {
   beforeAll(async () => {
     bridge = await createBridgeHome(sandbox());
     raw = spawnRawBridge(bridge);
-    await raw.send(initializeRequest(1));
-    await raw.answerTo(1);
-    await raw.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await raw.open();
   });
   afterAll(async () => {
     expect(await raw.stop()).toBe(0);
@@ -130,15 +123,8 @@ describe('an answer from Splattr larger than the bridge relays', () => {
 
   it('becomes an error for that request, and the next call works', async () => {
     const raw = spawnRawBridge(bridge, { SPLATTR_BRIDGE_MAX_MESSAGE_BYTES: String(MIB) });
-    await raw.send(initializeRequest(1));
-    await raw.answerTo(1);
-    await raw.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    await raw.send({
-      jsonrpc: '2.0',
-      id: 2,
-      method: 'tools/call',
-      params: { name: 'test_large', arguments: { bytes: 2 * MIB } },
-    });
+    await raw.open();
+    await raw.callTool(2, 'test_large', { bytes: 2 * MIB });
     expect(await raw.answerTo(2)).toMatchObject({
       error: { code: -32603, message: expect.stringContaining('larger than the 1 MiB') },
     });

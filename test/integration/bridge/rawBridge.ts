@@ -14,6 +14,10 @@ export interface RawBridge {
   /** Writes bytes to the bridge's stdin as they are, waiting for the pipe to take them. */
   write(bytes: Buffer | string): Promise<void>;
   send(message: object): Promise<void>;
+  /** Opens the MCP session as a legacy client does: initialize (id 1), then initialized. */
+  open(): Promise<void>;
+  /** Sends a tools/call under `id`; `meta` goes in its params' `_meta`. */
+  callTool(id: number, name: string, args?: object, meta?: object): Promise<void>;
   /** The line (parsed) whose id is `id`, once it has arrived. */
   answerTo(id: string | number): Promise<Record<string, unknown>>;
   /** Closes stdin and resolves with the exit code. */
@@ -32,11 +36,24 @@ export function spawnRawBridge(bridge: BridgeHome, env: Record<string, string> =
   const write = async (bytes: Buffer | string) => {
     if (!child.stdin.write(bytes)) await once(child.stdin, 'drain');
   };
-  return {
+  const send = (message: object) => write(`${JSON.stringify(message)}\n`);
+  const raw: RawBridge = {
     child,
     lines,
     write,
-    send: (message) => write(`${JSON.stringify(message)}\n`),
+    send,
+    async open() {
+      await send(initializeRequest(1));
+      await raw.answerTo(1);
+      await send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    },
+    callTool: (id, name, args = {}, meta) =>
+      send({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: { name, arguments: args, ...(meta && { _meta: meta }) },
+      }),
     async answerTo(id) {
       let found: Record<string, unknown> | undefined;
       await vi.waitFor(() => {
@@ -54,11 +71,12 @@ export function spawnRawBridge(bridge: BridgeHome, env: Record<string, string> =
       return code;
     },
   };
+  return raw;
 }
 
 export function initializeRequest(id: number | string) {
   return {
-    jsonrpc: '2.0',
+    jsonrpc: '2.0' as const,
     id,
     method: 'initialize',
     params: {
