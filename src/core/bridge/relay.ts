@@ -5,15 +5,25 @@ import { CompanionError, ERROR_MESSAGES } from '../../shared/errors';
 import { readClientMessage, type ClientMessage } from './clientMessages';
 import {
   isModernError,
-  LEGACY_VERSION,
-  META,
   MODERN_VERSION,
   modernVersionOf,
   nameHeaderOf,
   requestBytes,
   type Era,
 } from './eras';
+import {
+  cannotRelayToModern,
+  discoverResult,
+  factsFromDiscover,
+  factsFromInitialize,
+  initializeResult,
+  legacyInitializeParams,
+  LISTEN_UNAVAILABLE,
+  withModernMeta,
+  type LegacyClient,
+} from './eraMapping';
 import { HttpStatusError, type Outgoing, type UpstreamHandlers } from './httpSession';
+import { SavedCopy } from './savedCopy';
 import { decode, leadingId, membersOf } from './jsonScan';
 import {
   asRequestId,
@@ -72,12 +82,6 @@ export interface RelayOptions {
  */
 type Route = 'direct' | 'toModern' | 'toLegacy';
 
-interface LegacyClient {
-  capabilities: Record<string, unknown>;
-  clientInfo: unknown;
-  logLevel?: string;
-}
-
 interface Pending {
   request: ClientMessage;
   timer: NodeJS.Timeout | undefined;
@@ -90,8 +94,6 @@ const INTERNAL_ID_PREFIX = 'splattr-bridge-';
 const CLOSE_GRACE_MS = 2_000;
 /** While signed out, how often the bridge looks for a sign-in made elsewhere. */
 const SIGN_IN_CHECK_MS = 2_000;
-/** The version a client gets from the saved copy when its `initialize` names none. */
-const FALLBACK_PROTOCOL_VERSION = '2025-11-25';
 
 /**
  * Relays JSON-RPC between the AI client and Splattr message by message, as bytes. It reads
@@ -120,8 +122,7 @@ export class Relay {
   /** Set while the client is answered from the saved copy, until a sign-in elsewhere. */
   private signedOut: NodeJS.Timeout | undefined;
   private recovering: Promise<void> | undefined;
-  private saved: SavedServer;
-  private savedText: string;
+  private readonly copy: SavedCopy;
   private clientEra: Era | undefined;
   private route: Route = 'direct';
   private eras: ServerEras;
@@ -136,8 +137,7 @@ export class Relay {
   constructor(private readonly options: RelayOptions) {
     this.status = new StatusReporter(options.status, options.log);
     this.upstream = this.open();
-    this.saved = options.savedServer ?? {};
-    this.savedText = JSON.stringify(this.saved);
+    this.copy = new SavedCopy(options.savedServer ?? {}, (saved) => this.status.saveServer(saved));
     this.eras = { ...options.serverEras };
   }
 
@@ -213,7 +213,7 @@ export class Relay {
     const { id, method } = message;
     const params = message.body.params;
     if (this.route === 'toModern') {
-      const body = { ...message.body, params: this.withModernMeta(params) };
+      const body = { ...message.body, params: withModernMeta(params, this.legacyClient) };
       const modern = { protocolVersion: MODERN_VERSION, name: nameHeaderOf(method, params) };
       return { bytes: Buffer.from(JSON.stringify(body)), id, method, modern };
     }
@@ -227,21 +227,6 @@ export class Relay {
       };
     }
     return { bytes: message.bytes, id, method };
-  }
-
-  /** Params with the `_meta` a modern Splattr needs from a legacy client's `initialize`. */
-  private withModernMeta(params: Record<string, unknown> | undefined): Record<string, unknown> {
-    const client = this.legacyClient;
-    return {
-      ...params,
-      _meta: {
-        ...(params?._meta as object | undefined),
-        [META.protocolVersion]: MODERN_VERSION,
-        [META.clientCapabilities]: client?.capabilities ?? {},
-        ...(client?.clientInfo ? { [META.clientInfo]: client.clientInfo } : {}),
-        ...(client?.logLevel ? { [META.logLevel]: client.logLevel } : {}),
-      },
-    };
   }
 
   private learnt(era: Era, speaks: boolean): void {
@@ -311,14 +296,7 @@ export class Relay {
       this.settle(message.id);
       return this.toClient({ jsonrpc: '2.0', id: message.id!, error: response.error });
     }
-    const found = response.result as Record<string, unknown> & { _meta?: Record<string, unknown> };
-    const result = {
-      protocolVersion:
-        typeof params.protocolVersion === 'string' ? params.protocolVersion : LEGACY_VERSION,
-      capabilities: found.capabilities ?? {},
-      serverInfo: found._meta?.[META.serverInfo] ?? { name: 'splattr', version: '0.0.0' },
-      ...(typeof found.instructions === 'string' ? { instructions: found.instructions } : {}),
-    };
+    const result = initializeResult(params.protocolVersion, factsFromDiscover(response.result));
     this.settle(message.id);
     this.noteInitialize({ jsonrpc: '2.0', id: message.id!, result } as JSONRPCResponse);
     this.status.healthy();
@@ -335,7 +313,7 @@ export class Relay {
     const answer = this.internalRequest(id);
     answer.catch(() => undefined);
     await this.upstream.send({
-      bytes: requestBytes(id, method, this.withModernMeta(params)),
+      bytes: requestBytes(id, method, withModernMeta(params, this.legacyClient)),
       id,
       method,
       modern: { protocolVersion: MODERN_VERSION },
@@ -346,7 +324,7 @@ export class Relay {
   /** Legacy clients hear of tool list changes as notifications: modern Splattr streams them. */
   private listenForChanges(): void {
     const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
-    const params = this.withModernMeta({ notifications: { toolsListChanged: true } });
+    const params = withModernMeta({ notifications: { toolsListChanged: true } }, this.legacyClient);
     void this.upstream
       .send({
         bytes: requestBytes(id, 'subscriptions/listen', params),
@@ -429,19 +407,11 @@ export class Relay {
       return this.failed(message, error);
     }
     if (message.method === 'server/discover') {
-      const server = this.legacyServer ?? {};
-      return this.answerHere(message, {
-        resultType: 'complete',
-        supportedVersions: [MODERN_VERSION],
-        capabilities: server.capabilities ?? {},
-        ...(typeof server.instructions === 'string' ? { instructions: server.instructions } : {}),
-        _meta: { [META.serverInfo]: server.serverInfo },
-      });
+      return this.answerHere(message, discoverResult(factsFromInitialize(this.legacyServer ?? {})));
     }
     if (message.method === 'subscriptions/listen') {
       this.settle(message.id);
-      const sentence = `subscriptions/listen is not available: Splattr speaks MCP ${LEGACY_VERSION}, which announces changes only within a session the bridge cannot share.`;
-      return this.toClient(errorResponse(message.id!, -32601, sentence));
+      return this.toClient(errorResponse(message.id!, -32601, LISTEN_UNAVAILABLE));
     }
     return this.forward(message);
   }
@@ -449,11 +419,7 @@ export class Relay {
   private async openLegacySession(first: ClientMessage): Promise<void> {
     const meta = (first.body.params?._meta ?? {}) as Record<string, unknown>;
     const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
-    const params = {
-      protocolVersion: LEGACY_VERSION,
-      capabilities: meta[META.clientCapabilities] ?? {},
-      clientInfo: meta[META.clientInfo] ?? { name: 'unknown', version: '0.0.0' },
-    };
+    const params = legacyInitializeParams(meta);
     const body = { jsonrpc: '2.0' as const, id, method: 'initialize', params };
     // Kept as if the client had sent them, so a lost session is re-opened the usual way.
     this.initializeRequest = {
@@ -731,7 +697,7 @@ export class Relay {
 
   /** Splattr (legacy) asked a modern client something it has no way to be asked. */
   private refuseForModernClient(id: RequestId, method: unknown): void {
-    const sentence = `The AI client speaks MCP ${MODERN_VERSION}, where a server asks through input_required: the Splattr bridge cannot relay ${String(method)} from a Splattr that speaks MCP ${LEGACY_VERSION}.`;
+    const sentence = cannotRelayToModern(String(method));
     this.options.log.warn('server request a modern client cannot take refused', {
       method: String(method),
     });
@@ -811,29 +777,16 @@ export class Relay {
   private noteInitialize(response: JSONRPCResponse): void {
     if (!('result' in response)) return;
     this.connected = true;
-    const { protocolVersion, serverInfo, capabilities, instructions } =
-      response.result as SavedServer;
-    if (typeof protocolVersion === 'string') {
-      this.protocolVersion = protocolVersion;
-      this.upstream.setProtocolVersion(protocolVersion);
+    const version = response.result.protocolVersion;
+    if (typeof version === 'string') {
+      this.protocolVersion = version;
+      this.upstream.setProtocolVersion(version);
     }
-    this.remember({ protocolVersion, serverInfo, capabilities, instructions });
+    this.copy.noteInitialize(response.result);
   }
 
   private noteTools(response: JSONRPCResponse): void {
-    if (!('result' in response) || response.result.nextCursor !== undefined) return;
-    const tools = response.result.tools;
-    if (Array.isArray(tools)) this.remember({ tools: tools as SavedServer['tools'] });
-  }
-
-  /** Updates the saved copy (in the status file) when Splattr's answers changed. */
-  private remember(patch: SavedServer): void {
-    const next = { ...this.saved, ...patch };
-    const text = JSON.stringify(next);
-    if (text === this.savedText) return;
-    this.saved = next;
-    this.savedText = text;
-    this.status.saveServer(next);
+    if ('result' in response) this.copy.noteTools(response.result);
   }
 
   /**
@@ -844,44 +797,23 @@ export class Relay {
    */
   private answeredFromCopy(request: ClientMessage): boolean {
     const id = request.id!;
-    const saved = this.saved;
+    const facts = this.copy.facts(signInSentence(this.options.client));
     switch (request.method) {
       case 'initialize': {
         this.answerWhileSignedOut();
         const asked = request.body.params?.protocolVersion;
-        const result = {
-          protocolVersion:
-            typeof asked === 'string'
-              ? asked
-              : (saved.protocolVersion ?? FALLBACK_PROTOCOL_VERSION),
-          capabilities: {
-            ...saved.capabilities,
-            tools: { ...(saved.capabilities?.tools as object | undefined), listChanged: true },
-          },
-          serverInfo: saved.serverInfo ?? { name: 'splattr', title: 'Splattr', version: '0.0.0' },
-          instructions: saved.instructions ?? signInSentence(this.options.client),
-        };
+        const result = initializeResult(asked, facts, this.copy.protocolVersion);
         this.toClient({ jsonrpc: '2.0', id, result });
         return true;
       }
+      case 'server/discover':
+        this.toClient({ jsonrpc: '2.0', id, result: discoverResult(facts) });
+        return true;
       case 'tools/list':
-        this.toClient({ jsonrpc: '2.0', id, result: { tools: saved.tools ?? [] } });
+        this.toClient({ jsonrpc: '2.0', id, result: { tools: this.copy.tools } });
         return true;
       case 'ping':
         this.toClient({ jsonrpc: '2.0', id, result: {} });
-        return true;
-      case 'server/discover':
-        this.toClient({
-          jsonrpc: '2.0',
-          id,
-          result: {
-            resultType: 'complete',
-            supportedVersions: [MODERN_VERSION],
-            capabilities: { ...saved.capabilities, tools: { listChanged: true } },
-            instructions: saved.instructions ?? signInSentence(this.options.client),
-            _meta: { [META.serverInfo]: saved.serverInfo ?? { name: 'splattr', version: '0.0.0' } },
-          },
-        });
         return true;
       default:
         return false;
@@ -910,7 +842,7 @@ export class Relay {
    */
   private recover(): Promise<void> {
     this.recovering ??= (async () => {
-      const given = JSON.stringify(this.saved.tools ?? []);
+      const given = JSON.stringify(this.copy.tools);
       try {
         await this.reopen(this.upstream, true);
         const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
@@ -930,7 +862,7 @@ export class Relay {
       this.signedOut = undefined;
       this.options.log.info('signed in again: relaying to Splattr');
       this.status.healthy();
-      if (JSON.stringify(this.saved.tools ?? []) !== given) {
+      if (JSON.stringify(this.copy.tools) !== given) {
         this.toClient({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
       }
     })().finally(() => {
