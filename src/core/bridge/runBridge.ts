@@ -7,7 +7,6 @@ import { createLogger } from '../log';
 import { openRegistryReader } from '../registry/registryReader';
 import { ConnectionIdSchema } from '../registry/schema';
 import { openStatusFiles } from '../registry/statusFiles';
-import { stepUpScope } from '../oauth/scope';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { HttpSession } from './httpSession';
 import { createTransportFor, type TransportFor } from './httpTransport';
@@ -89,6 +88,8 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
       // Read now, not at start: a step-up sign-in since then widened the connection's scope.
       // Asked again for scope it already holds, the 403 goes to the client as Splattr's
       // answer: one step-up, never a loop of sign-ins.
+      // Loaded on a 403 only: it brings the SDK's auth module, which a bridge rarely needs.
+      const { stepUpScope } = await import('../oauth/scope');
       const wanted = stepUpScope(registry.get(id)?.server.scope, response);
       if (!wanted) return;
       log.info('Splattr asked for more access', { ...logFields, scope: wanted });
