@@ -6,7 +6,8 @@ import { startSandbox, type Sandbox } from '../../../src/sandbox';
 import { completeSignIn, launchBrowser } from '../../helpers/browser';
 import { createBridgedConnection, type BridgedConnection } from '../../helpers/bridgedConnection';
 import { runCli } from '../../helpers/cli';
-import { DEMO } from '../../helpers/companion';
+import { DEMO, mcpClientEnv } from '../../helpers/companion';
+import { spawnModernClient } from '../../helpers/modernClient';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText } from '../../helpers/sandbox';
 
@@ -62,6 +63,36 @@ describe('a bridge started while its connection needs a sign-in', () => {
     expect(call.isError).toBe(true);
     expect(toolText(call)).toBe(SIGN_IN);
     await vi.waitFor(async () => expect((await fresh.status())?.needsSignIn).toBe(true), PATIENCE);
+  });
+
+  it('a modern client too: server/discover and tools answer, and calls work after reconnect', async () => {
+    const { entry, home } = fresh;
+    const client = spawnModernClient({
+      command: entry.command,
+      args: entry.args,
+      env: mcpClientEnv(home, entry.env),
+    });
+    try {
+      const discovered = await client.discover();
+      expect(discovered).toMatchObject({
+        supportedVersions: ['2026-07-28'],
+        instructions: SIGN_IN,
+      });
+      expect(await client.request('tools/list')).toEqual({ tools: [] });
+      const refused = await client.callTool('whoami');
+      expect(refused).toMatchObject({ isError: true, content: [{ type: 'text', text: SIGN_IN }] });
+
+      const reconnect = runCli(['reconnect', fresh.fixture.id, '--no-open'], fresh.env);
+      const url = await reconnect.waitForLine(/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/);
+      await completeSignIn(browser, url, { ...DEMO, consent: 'allow' });
+      expect((await reconnect.done).code).toBe(0);
+
+      const works = await client.callTool('whoami');
+      const text = (works.content as Array<{ text: string }>)[0]!.text;
+      expect(JSON.parse(text)).toMatchObject({ email: DEMO.email });
+    } finally {
+      await client.close();
+    }
   });
 
   it('answers from the saved copy, then works in the same session after reconnect', async () => {
