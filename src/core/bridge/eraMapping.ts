@@ -86,7 +86,7 @@ export function legacyInitializeParams(meta: Record<string, unknown>) {
 /** Why a modern client's `subscriptions/listen` cannot reach a legacy Splattr. */
 export const LISTEN_UNAVAILABLE = `subscriptions/listen is not available: Splattr speaks MCP ${LEGACY_VERSION}, which announces changes only within a session the bridge cannot share.`;
 
-/** Why a legacy Splattr's own request cannot reach a modern client. */
+/** Why a legacy Splattr's request outside any call cannot reach a modern client. */
 export function cannotRelayToModern(method: string): string {
-  return `The AI client speaks MCP ${MODERN_VERSION}, where a server asks through input_required: the Splattr bridge cannot relay ${method} from a Splattr that speaks MCP ${LEGACY_VERSION}.`;
+  return `The AI client speaks MCP ${MODERN_VERSION}, where a server asks only inside a call (input_required): the Splattr bridge cannot relay ${method}, asked outside one by a Splattr that speaks MCP ${LEGACY_VERSION}.`;
 }

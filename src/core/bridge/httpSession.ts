@@ -34,8 +34,11 @@ export interface Outgoing {
 }
 
 export interface UpstreamHandlers {
-  /** A message from Splattr, as bytes: a response, a notification or a request of its own. */
-  message(bytes: Buffer): void;
+  /**
+   * A message from Splattr, as bytes: a response, a notification or a request of its own;
+   * `answering` is the request on whose response stream it came.
+   */
+  message(bytes: Buffer, answering?: RequestId): void;
   /** A message larger than the limit was dropped; `answering` is the request its stream was for. */
   tooLarge(answering: RequestId | undefined): void;
   /** A stream that outlives `send` broke (diagnostics only). */
@@ -199,7 +202,7 @@ export class HttpSession {
   private readEvents(answer: IncomingMessage, answering: RequestId | undefined): void {
     const { handlers, maxMessageBytes } = this.options;
     const read = createSseReader(maxMessageBytes, {
-      data: handlers.message,
+      data: (data) => handlers.message(data, answering),
       tooLarge: () => handlers.tooLarge(answering),
     });
     answer.on('data', read);
@@ -220,7 +223,9 @@ export class HttpSession {
       }
       parts.push(chunk);
     }
-    if (size > 0) handlers.message(parts.length === 1 ? parts[0]! : Buffer.concat(parts, size));
+    if (size > 0) {
+      handlers.message(parts.length === 1 ? parts[0]! : Buffer.concat(parts, size), answering);
+    }
   }
 
   /** The GET stream, on which Splattr sends what is not an answer to one request. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { JSONRPCResponse, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { SavedServer } from '../registry/statusFiles';
 import type { ClientId } from '../../shared/clients';
@@ -82,6 +83,15 @@ export interface RelayOptions {
  */
 type Route = 'direct' | 'toModern' | 'toLegacy';
 
+/** A legacy Splattr's question waiting for a modern client's retry. */
+interface HeldAsk {
+  serverId: RequestId;
+  /** Its key in `inputRequests`, under which the retry carries the answer. */
+  key: string;
+  /** The call whose response stream it came on. */
+  stream: RequestId;
+}
+
 interface Pending {
   request: ClientMessage;
   timer: NodeJS.Timeout | undefined;
@@ -131,6 +141,10 @@ export class Relay {
   /** A legacy Splattr's `initialize` answer, from which a modern client is told about it. */
   private legacyServer: Record<string, unknown> | undefined;
   private openingLegacy: Promise<void> | undefined;
+  /** A legacy Splattr's questions put to a modern client, by the `requestState` it was given. */
+  private readonly heldAsks = new Map<string, HeldAsk>();
+  /** A legacy call that asked the client something, to the client's retry that now owns it. */
+  private readonly streamOwner = new Map<RequestId, RequestId>();
   /** Questions the bridge put to the client for a modern Splattr (`input_required`). */
   private readonly askedByBridge = new Map<RequestId, (response: JSONRPCResponse) => void>();
 
@@ -409,6 +423,17 @@ export class Relay {
     if (message.method === 'server/discover') {
       return this.answerHere(message, discoverResult(factsFromInitialize(this.legacyServer ?? {})));
     }
+    const held = this.heldAsks.get(String(message.body.params?.requestState));
+    if (held && message.kind === 'request') return this.answerHeldAsk(message, held);
+    if (message.method === 'notifications/cancelled') {
+      // The client cancels its retry; Splattr knows the call by the id it first had.
+      const requestId = asRequestId(message.body.params?.requestId);
+      const first = [...this.streamOwner].find(([, owner]) => owner === requestId)?.[0];
+      if (first !== undefined) {
+        const body = { ...message.body, params: { ...message.body.params, requestId: first } };
+        return this.forward({ ...message, bytes: Buffer.from(JSON.stringify(body)), body });
+      }
+    }
     if (message.method === 'subscriptions/listen') {
       this.settle(message.id);
       return this.toClient(errorResponse(message.id!, -32601, LISTEN_UNAVAILABLE));
@@ -474,7 +499,7 @@ export class Relay {
 
   private open(): Upstream {
     const upstream: Upstream = this.options.openUpstream({
-      message: (bytes) => this.fromUpstream(bytes),
+      message: (bytes, answering) => this.fromUpstream(bytes, answering),
       tooLarge: (answering) => this.answerTooLarge(answering),
       error: (error) => this.options.log.warn('upstream stream error', describe(error)),
     });
@@ -614,7 +639,7 @@ export class Relay {
     ).finally(() => this.internal.delete(id));
   }
 
-  private fromUpstream(bytes: Buffer): void {
+  private fromUpstream(bytes: Buffer, answering?: RequestId): void {
     const members = membersOf(bytes);
     if (!members) {
       this.options.log.warn('unreadable message from Splattr dropped', { bytes: bytes.length });
@@ -629,8 +654,9 @@ export class Relay {
         params?: { progressToken?: unknown };
       };
       const id = asRequestId(message?.id);
-      if (id !== undefined && this.route === 'toLegacy')
-        return this.refuseForModernClient(id, message.method);
+      if (id !== undefined && this.route === 'toLegacy') {
+        return this.askModernClient(id, message as { method: string; params?: object }, answering);
+      }
       if (id !== undefined) this.askedByServer.add(JSON.stringify(id));
       // Modern Splattr's acknowledgement of the bridge's own subscription: no client asked.
       if (
@@ -658,6 +684,13 @@ export class Relay {
   }
 
   private response(id: RequestId, bytes: Buffer): void {
+    const owner = this.streamOwner.get(id);
+    if (owner !== undefined) {
+      // A call that asked the client something: its result answers the client's retry.
+      this.streamOwner.delete(id);
+      const renamed = { ...(JSON.parse(bytes.toString('utf8')) as object), id: owner };
+      return this.response(owner, Buffer.from(JSON.stringify(renamed)));
+    }
     const waiter = this.internal.get(id);
     if (waiter) return waiter(JSON.parse(bytes.toString('utf8')) as JSONRPCResponse);
     const pending = this.pending.get(id);
@@ -693,6 +726,49 @@ export class Relay {
     }
     this.status.healthy();
     this.toClient(bytes);
+  }
+
+  /**
+   * A legacy Splattr asks its question inside the client's call (elicitation, sampling, roots):
+   * the modern client gets it as an `input_required` result, the call stays open upstream, and
+   * the client's retry (with the answer and the bridge's `requestState`) answers the question
+   * and takes over the call's result. Asked outside any call, it cannot be put to the client.
+   */
+  private askModernClient(
+    serverId: RequestId,
+    ask: { method: string; params?: object },
+    stream: RequestId | undefined,
+  ): void {
+    const owner = stream === undefined ? undefined : (this.streamOwner.get(stream) ?? stream);
+    if (stream === undefined || owner === undefined || !this.settle(owner)) {
+      return this.refuseForModernClient(serverId, ask.method);
+    }
+    const key = `${ask.method}#1`;
+    const requestState = randomUUID();
+    this.heldAsks.set(requestState, { serverId, key, stream });
+    this.toClient({
+      jsonrpc: '2.0',
+      id: owner,
+      result: {
+        resultType: 'input_required',
+        inputRequests: { [key]: { method: ask.method, params: ask.params } },
+        requestState,
+      },
+    });
+  }
+
+  private answerHeldAsk(retry: ClientMessage, held: HeldAsk): void {
+    const params = retry.body.params ?? {};
+    this.heldAsks.delete(String(params.requestState));
+    this.streamOwner.set(held.stream, retry.id!);
+    const answer = (params.inputResponses as Record<string, unknown> | undefined)?.[held.key];
+    const reply =
+      answer === undefined
+        ? errorResponse(held.serverId, -32602, 'The AI client sent no answer to this request.')
+        : { jsonrpc: '2.0', id: held.serverId, result: answer };
+    void this.upstream
+      .send({ bytes: Buffer.from(JSON.stringify(reply)) })
+      .catch((error: unknown) => this.failed(retry, error));
   }
 
   /** Splattr (legacy) asked a modern client something it has no way to be asked. */
