@@ -21,6 +21,13 @@ export const BRIDGE_ERROR_CODES = {
 /** Per message, each way; larger ones are refused with an error, never held in memory. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * The `_meta` key of an answer the bridge gave from its saved copy while the connection needs a
+ * sign-in; its value is the sign-in sentence. The app's Test reads it: a tool list from the copy
+ * proves the bridge starts, not that Splattr accepts the connection.
+ */
+export const SIGN_IN_NEEDED_META = 'app.splattr/signInNeeded';
+
 /** How Splattr reports, inside a tool result, a token it no longer accepts. */
 export const TOOL_AUTH_ERROR_TEXT = 'No authenticated user in context';
 

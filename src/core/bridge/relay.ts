@@ -34,6 +34,7 @@ import {
   JSONRPC_ERROR_CODES,
   progressTokenOf,
   signInSentence,
+  SIGN_IN_NEEDED_META,
   TOOL_AUTH_ERROR_TEXT,
   toolErrorResult,
 } from './messages';
@@ -873,20 +874,34 @@ export class Relay {
    */
   private answeredFromCopy(request: ClientMessage): boolean {
     const id = request.id!;
-    const facts = this.copy.facts(signInSentence(this.options.client));
+    const sentence = signInSentence(this.options.client);
+    const facts = this.copy.facts(sentence);
+    const marked = (result: object) => ({
+      jsonrpc: '2.0',
+      id,
+      result: {
+        ...result,
+        _meta: { ...(result as { _meta?: object })._meta, [SIGN_IN_NEEDED_META]: sentence },
+      },
+    });
     switch (request.method) {
-      case 'initialize': {
+      case 'initialize':
         this.answerWhileSignedOut();
-        const asked = request.body.params?.protocolVersion;
-        const result = initializeResult(asked, facts, this.copy.protocolVersion);
-        this.toClient({ jsonrpc: '2.0', id, result });
+        this.toClient(
+          marked(
+            initializeResult(
+              request.body.params?.protocolVersion,
+              facts,
+              this.copy.protocolVersion,
+            ),
+          ),
+        );
         return true;
-      }
       case 'server/discover':
-        this.toClient({ jsonrpc: '2.0', id, result: discoverResult(facts) });
+        this.toClient(marked(discoverResult(facts)));
         return true;
       case 'tools/list':
-        this.toClient({ jsonrpc: '2.0', id, result: { tools: this.copy.tools } });
+        this.toClient(marked({ tools: this.copy.tools }));
         return true;
       case 'ping':
         this.toClient({ jsonrpc: '2.0', id, result: {} });

@@ -78,7 +78,11 @@ describe('a bridge started while its connection needs a sign-in', () => {
         supportedVersions: ['2026-07-28'],
         instructions: SIGN_IN,
       });
-      expect(await client.request('tools/list')).toEqual({ tools: [] });
+      // Marked as the copy, so the app's Test does not take it for Splattr's answer.
+      expect(await client.request('tools/list')).toEqual({
+        tools: [],
+        _meta: { 'app.splattr/signInNeeded': SIGN_IN },
+      });
       const refused = await client.callTool('whoami');
       expect(refused).toMatchObject({ isError: true, content: [{ type: 'text', text: SIGN_IN }] });
 
