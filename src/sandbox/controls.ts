@@ -1,5 +1,6 @@
 import type { AccountStore } from './accounts';
 import { DEMO_ACCOUNTS } from './accounts';
+import type { McpEra } from './eras';
 import type { GrantDirectory } from './grants';
 import type { McpFault, McpFaults } from './mcpFaults';
 import type { OidcStore } from './oidcStore';
@@ -34,6 +35,11 @@ export interface SandboxControls {
   mcpFaults(input: McpFault | null): void;
   /** How many test_wait calls the client cancelled. */
   cancelledRequests(): number;
+  /**
+   * Makes /mcp speak another era from now on, as when Splattr is upgraded or rolled back: legacy
+   * sessions end when it turns modern, subscription streams end when it turns legacy.
+   */
+  setMcpEra(era: McpEra): Promise<void>;
 }
 
 export function createControls(deps: {
@@ -45,6 +51,7 @@ export function createControls(deps: {
   tokenEndpoint: TokenEndpointMonitor;
   faults: McpFaults;
   cancellations: CancellationLog;
+  setMcpEra: (era: McpEra) => Promise<void>;
 }): SandboxControls {
   const { accounts, grants } = deps;
   const accountId = (email: string): string => {
@@ -76,5 +83,6 @@ export function createControls(deps: {
     failTokenEndpoint: (input) => deps.tokenEndpoint.fail(input),
     mcpFaults: (input) => deps.faults.set(input),
     cancelledRequests: () => deps.cancellations.count(),
+    setMcpEra: (era) => deps.setMcpEra(era),
   };
 }

@@ -102,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokenEndpoint,
     faults,
     cancellations,
+    setMcpEra: mcp.setEra,
   });
 
   const app = express();

@@ -33,6 +33,8 @@ export interface McpEndpointOptions {
  */
 export function mcpEndpoint(options: McpEndpointOptions): {
   router: Router;
+  /** Switches era as a redeployed server would: the sessions or streams of the old one end. */
+  setEra: (era: McpEra) => Promise<void>;
   close: () => Promise<void>;
 } {
   const router = express.Router();
@@ -54,9 +56,14 @@ export function mcpEndpoint(options: McpEndpointOptions): {
     });
   }
 
+  let era = options.era;
   const legacy = legacyMcp(options);
-  const modern = modernMcp({ ...options, origin: new URL(options.mcpUrl).origin });
-  const eraOf = (req: Request) => (options.era === 'dual' ? requestEra(req) : options.era);
+  const modern = modernMcp({
+    ...options,
+    era: () => era,
+    origin: new URL(options.mcpUrl).origin,
+  });
+  const eraOf = (req: Request) => (era === 'dual' ? requestEra(req) : era);
 
   router.all(
     mcpPath,
@@ -78,6 +85,12 @@ export function mcpEndpoint(options: McpEndpointOptions): {
 
   return {
     router,
+    setEra: async (next) => {
+      const previous = era;
+      era = next;
+      if (previous !== 'legacy' && next === 'legacy') modern.close();
+      if (previous !== 'modern' && next === 'modern') await legacy.close();
+    },
     close: async () => {
       modern.close();
       await legacy.close();

@@ -32,11 +32,10 @@ const CAPABILITY_FOR: Record<string, string> = {
  * `subscriptions/listen` for list changes. Hand-written, small, because the MCP SDK does not
  * speak this revision yet; the tools themselves still run in the SDK (see runModernExchange).
  */
-export function modernMcp(options: McpServerOptions & { era: McpEra; origin: string }): {
+export function modernMcp(options: McpServerOptions & { era: () => McpEra; origin: string }): {
   handle: (req: AuthenticatedRequest, res: Response) => Promise<void>;
   close: () => void;
 } {
-  const supported = supportedVersions(options.era);
   const states = new RequestStates();
   const listeners = new Set<() => void>();
 
@@ -54,7 +53,7 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
 
   const discover = (res: Response, request: ModernRequest) => {
     reply(res, request.id, {
-      supportedVersions: supported,
+      supportedVersions: supportedVersions(options.era()),
       capabilities: { tools: { listChanged: true } },
       instructions:
         'Splattr: your organization’s contacts. Search, add and enrich contacts, and push them to your CRM.',
@@ -174,14 +173,11 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
 
   const respond = (channel: ResponseChannel, method: string, message: JSONRPCResponse) => {
     if ('result' in message) {
-      // tools/list is a CacheableResult: ttlMs and cacheScope are required (SEP-2549).
-      const cacheable =
-        method === 'tools/list' ? { ttlMs: TOOL_LIST_TTL_MS, cacheScope: 'public' } : {};
-      const result = withServerInfo({
-        ...(message.result as Record<string, unknown>),
-        ...cacheable,
+      const result = message.result as Record<string, unknown>;
+      return channel.finish(200, {
+        ...message,
+        result: withServerInfo(method === 'tools/list' ? modernToolList(result) : result),
       });
-      return channel.finish(200, { ...message, result });
     }
     channel.finish(200, message);
   };
@@ -220,7 +216,7 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
         );
         return;
       }
-      const message = readModernRequest(req, supported);
+      const message = readModernRequest(req, supportedVersions(options.era()));
       if ('status' in message) return fail(res, message);
       // No client notification means anything over HTTP in this revision; accepting is harmless.
       if (message.kind === 'notification') {
@@ -248,4 +244,18 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
       for (const end of [...listeners]) end();
     },
   };
+}
+
+/**
+ * The SDK's 2025-11-25 tool list as 2026-07-28 has it: a CacheableResult (`ttlMs`, `cacheScope`
+ * required, SEP-2549), and no per-tool `execution` (task support), since tasks left the core
+ * protocol for the `io.modelcontextprotocol/tasks` extension.
+ */
+function modernToolList(result: Record<string, unknown>): Record<string, unknown> {
+  const tools = (result.tools as Array<Record<string, unknown>>).map((tool) => {
+    const modern = { ...tool };
+    delete modern.execution;
+    return modern;
+  });
+  return { ...result, tools, ttlMs: TOOL_LIST_TTL_MS, cacheScope: 'public' };
 }

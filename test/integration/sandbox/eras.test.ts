@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modernMeta, modernPost, modernStream, MODERN_VERSION } from '../../helpers/modernHttp';
-import { connectMcp, toolText, withSandbox } from '../../helpers/sandbox';
+import { connectMcp, remoteControls, toolText, withSandbox } from '../../helpers/sandbox';
 
 /** Error codes the 2026-07-28 schema defines; a client recognises a modern server by them. */
 const MODERN_CODES = [-32020, -32021, -32022];
@@ -69,6 +69,10 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
     });
     const names = (list.response?.result?.tools as Array<{ name: string }>).map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['whoami', 'test_elicit', 'test_list_changed']));
+    // Task support (`execution`) is an extension in 2026-07-28, not part of a core tool.
+    expect(
+      (list.response?.result?.tools as object[]).filter((tool) => 'execution' in tool),
+    ).toEqual([]);
 
     const call = await modernPost(sandbox().mcpUrl, token, 'tools/call', {
       name: 'whoami',
@@ -316,6 +320,36 @@ describe('--era dual: both, chosen per request', () => {
     expect(answer.response?.error?.data?.supported).toEqual(
       expect.arrayContaining([MODERN_VERSION, '2025-11-25']),
     );
+  });
+});
+
+describe('setMcpEra: Splattr upgraded or rolled back while clients are connected', () => {
+  const sandbox = withSandbox({ era: 'legacy', testTools: true });
+
+  it('ends legacy sessions when it turns modern, and serves legacy clients again after', async () => {
+    const { mcpUrl, origin, controlToken, controls } = sandbox();
+    const remote = remoteControls(origin, controlToken);
+    const { accessToken } = await controls.issueTokens({ email: 'demo@splattr.test' });
+    const discover = () => modernPost(mcpUrl, accessToken, 'server/discover');
+    const legacy = await connectMcp(mcpUrl, accessToken);
+    expect((await discover()).status).toBe(400);
+
+    await remote.setMcpEra('modern');
+    expect((await discover()).response?.result?.supportedVersions).toEqual([MODERN_VERSION]);
+    // The old session's next request is a request without the modern headers: refused.
+    await expect(legacy.callTool({ name: 'whoami' })).rejects.toThrow(/Mcp-Method/);
+
+    await remote.setMcpEra('legacy');
+    const discovered = await discover();
+    expect(discovered.status).toBe(400);
+    expect(MODERN_CODES).not.toContain(discovered.response?.error?.code);
+    const again = await connectMcp(mcpUrl, accessToken);
+    expect(JSON.parse(toolText(await again.callTool({ name: 'whoami' }))).email).toBe(
+      'demo@splattr.test',
+    );
+    await again.close();
+    await legacy.close().catch(() => undefined);
+    await expect(remote.setMcpEra('future' as never)).rejects.toThrow(/era/);
   });
 });
 
