@@ -50,6 +50,8 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
   const fail = (res: Response, failure: RpcFailure) => {
     res.status(failure.status).json(failure.body);
   };
+  const invalidParams = (res: Response, request: ModernRequest, message: string) =>
+    fail(res, rpcFailure(400, request.id, -32602, `Invalid params: ${message}`));
 
   const discover = (res: Response, request: ModernRequest) => {
     reply(res, request.id, {
@@ -65,15 +67,7 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
   const listen = (res: Response, request: ModernRequest) => {
     const filter = request.params.notifications;
     if (!filter || typeof filter !== 'object') {
-      return fail(
-        res,
-        rpcFailure(
-          400,
-          request.id,
-          -32602,
-          'Invalid params: subscriptions/listen needs a notifications filter.',
-        ),
-      );
+      return invalidParams(res, request, 'subscriptions/listen needs a notifications filter.');
     }
     // Splattr has tools only, so that is the one kind of change it can promise to announce.
     const honoured = (filter as { toolsListChanged?: unknown }).toolsListChanged === true;
@@ -126,14 +120,10 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
     const state = request.params.requestState;
     const answers = request.params.inputResponses;
     if (state !== undefined && (typeof state !== 'string' || !states.verify(state, binding))) {
-      return fail(
+      return invalidParams(
         res,
-        rpcFailure(
-          400,
-          request.id,
-          -32602,
-          'Invalid params: requestState is not one this server issued for this request, or it expired; call again without it.',
-        ),
+        request,
+        'requestState is not one this server issued for this request, or it expired; call again without it.',
       );
     }
     const outcome = await runModernExchange(options, request, {
