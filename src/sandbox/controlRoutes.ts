@@ -47,6 +47,8 @@ const COMMANDS: {
         .parse(body),
     ),
   cancelledRequests: (c) => c.cancelledRequests(),
+  mcpRequests: (c) => c.mcpRequests(),
+  resetMcpRequests: (c) => c.resetMcpRequests(),
   setMcpEra: (c, body) => c.setMcpEra(z.object({ era: z.enum(MCP_ERAS) }).parse(body).era),
 };
 

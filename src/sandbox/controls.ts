@@ -3,6 +3,7 @@ import { DEMO_ACCOUNTS } from './accounts';
 import type { McpEra } from './eras';
 import type { GrantDirectory } from './grants';
 import type { McpFault, McpFaults } from './mcpFaults';
+import type { McpRequestCounts, McpRequestLog } from './mcpRequestLog';
 import type { OidcStore } from './oidcStore';
 import { signInOverHttp, type IssuedTokens } from './signInOverHttp';
 import type { CancellationLog } from './testTools';
@@ -40,6 +41,9 @@ export interface SandboxControls {
    * sessions end when it turns modern, subscription streams end when it turns legacy.
    */
   setMcpEra(era: McpEra): Promise<void>;
+  /** MCP requests served since start or the last reset, by era and JSON-RPC method (or verb). */
+  mcpRequests(): McpRequestCounts;
+  resetMcpRequests(): void;
 }
 
 export function createControls(deps: {
@@ -52,6 +56,7 @@ export function createControls(deps: {
   faults: McpFaults;
   cancellations: CancellationLog;
   setMcpEra: (era: McpEra) => Promise<void>;
+  requests: McpRequestLog;
 }): SandboxControls {
   const { accounts, grants } = deps;
   const accountId = (email: string): string => {
@@ -84,5 +89,7 @@ export function createControls(deps: {
     mcpFaults: (input) => deps.faults.set(input),
     cancelledRequests: () => deps.cancellations.count(),
     setMcpEra: (era) => deps.setMcpEra(era),
+    mcpRequests: () => deps.requests.counted(),
+    resetMcpRequests: () => deps.requests.reset(),
   };
 }

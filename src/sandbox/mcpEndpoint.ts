@@ -6,6 +6,7 @@ import { bearerAuth, type AuthenticatedRequest } from './mcpAuth';
 import type { McpEra } from './eras';
 import { requestEra } from './mcpEra';
 import type { McpFaults } from './mcpFaults';
+import type { McpRequestLog } from './mcpRequestLog';
 import { modernMcp } from './modernMcp';
 import type { OrganizationStore } from './organizations';
 import type { CancellationLog } from './testTools';
@@ -20,6 +21,7 @@ export interface McpEndpointOptions {
   accounts: AccountStore;
   organizations: OrganizationStore;
   faults: McpFaults;
+  requests: McpRequestLog;
   cancellations: CancellationLog;
   toolListChanges: ToolListChanges;
   toolAuthErrors: boolean;
@@ -71,7 +73,10 @@ export function mcpEndpoint(options: McpEndpointOptions): {
     bearerAuth(options),
     express.json({ limit: '8mb' }),
     async (req: AuthenticatedRequest, res) => {
-      await (eraOf(req) === 'modern' ? modern.handle(req, res) : legacy.handle(req, res));
+      const served = eraOf(req);
+      const method = (req.body as { method?: unknown } | undefined)?.method;
+      options.requests.record(served, typeof method === 'string' ? method : req.method);
+      await (served === 'modern' ? modern.handle(req, res) : legacy.handle(req, res));
     },
   );
   // A body that is not JSON gets JSON-RPC's parse error rather than Express's HTML page.

@@ -85,5 +85,7 @@ export function remoteControls(origin: string, controlToken: string): RemoteCont
     mcpFaults: (input) => call('mcpFaults', input),
     cancelledRequests: () => call('cancelledRequests'),
     setMcpEra: (era) => call('setMcpEra', { era }),
+    mcpRequests: () => call('mcpRequests'),
+    resetMcpRequests: () => call('resetMcpRequests'),
   };
 }

@@ -307,6 +307,22 @@ describe('--era dual: both, chosen per request', () => {
     await legacy.close();
   });
 
+  it('counts the requests each era served, for tests of how a client probes', async () => {
+    const { mcpUrl, origin, controlToken } = sandbox();
+    const remote = remoteControls(origin, controlToken);
+    await remote.resetMcpRequests();
+    await modernPost(mcpUrl, token(), 'server/discover');
+    const legacy = await connectMcp(mcpUrl, token());
+    await legacy.listTools();
+    await legacy.close();
+    expect(await remote.mcpRequests()).toMatchObject({
+      legacy: { initialize: 1, 'notifications/initialized': 1, 'tools/list': 1 },
+      modern: { 'server/discover': 1 },
+    });
+    await remote.resetMcpRequests();
+    expect(await remote.mcpRequests()).toEqual({ legacy: {}, modern: {} });
+  });
+
   it('an unsupported version hears every version the server speaks, modern and legacy', async () => {
     const answer = await listWithVersion(sandbox().mcpUrl, token(), '2099-01-01');
     expect(answer.status).toBe(400);
