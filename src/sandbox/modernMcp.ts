@@ -37,7 +37,7 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
   close: () => void;
 } {
   const states = new RequestStates();
-  const listeners = new Set<() => void>();
+  const openSubscriptions = new Set<() => void>();
 
   const withServerInfo = (result: Record<string, unknown>) => ({
     resultType: 'complete',
@@ -96,11 +96,11 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
         result: withServerInfo({ _meta: subscription }),
       });
     };
-    listeners.add(end);
+    openSubscriptions.add(end);
     res.on('close', () => {
       clearInterval(keepAlive);
       stopListening();
-      listeners.delete(end);
+      openSubscriptions.delete(end);
     });
   };
 
@@ -220,7 +220,6 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
         case 'subscriptions/listen':
           return listen(res, request);
         case 'tools/list':
-          return call(req, res, request);
         case 'tools/call':
           return call(req, res, request);
         default:
@@ -231,7 +230,7 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
       }
     },
     close: () => {
-      for (const end of [...listeners]) end();
+      for (const end of [...openSubscriptions]) end();
     },
   };
 }
