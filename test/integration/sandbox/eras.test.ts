@@ -307,6 +307,27 @@ describe('--era dual: both, chosen per request', () => {
     await legacy.close();
   });
 
+  it('serves a modern request statelessly even when it carries a left-over session header', async () => {
+    const { mcpUrl } = sandbox();
+    const legacy = await connectMcp(mcpUrl, token());
+    const liveSession = legacy.transport?.sessionId;
+    expect(liveSession).toEqual(expect.any(String));
+    for (const sessionId of ['no-such-session', liveSession!]) {
+      const answer = await modernPost(
+        mcpUrl,
+        token(),
+        'tools/list',
+        {},
+        { headers: { 'Mcp-Session-Id': sessionId } },
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.response?.result?.resultType).toBe('complete');
+    }
+    // The legacy session beside it is untouched.
+    expect((await legacy.listTools()).tools.length).toBeGreaterThan(0);
+    await legacy.close();
+  });
+
   it('counts the requests each era served, for tests of how a client probes', async () => {
     const { mcpUrl, origin, controlToken } = sandbox();
     const remote = remoteControls(origin, controlToken);
