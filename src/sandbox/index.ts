@@ -13,6 +13,7 @@ import { interactionRoutes } from './interactions';
 import { mcpEndpoint } from './mcpEndpoint';
 import type { McpEra } from './eras';
 import { McpFaults } from './mcpFaults';
+import { McpRequestLog } from './mcpRequestLog';
 import { OidcStore } from './oidcStore';
 import { OrganizationStore } from './organizations';
 import { homePage } from './pages';
@@ -77,6 +78,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const grants = new GrantDirectory(store);
   const sessions = new BrowserSessions();
   const faults = new McpFaults();
+  const requests = new McpRequestLog();
   const cancellations = new CancellationLog();
   const era = options.era ?? 'dual';
   const mcp = mcpEndpoint({
@@ -88,6 +90,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accounts,
     organizations: new OrganizationStore(),
     faults,
+    requests,
     cancellations,
     toolListChanges: new ToolListChanges(),
     toolAuthErrors: options.toolAuthErrors ?? false,
@@ -102,6 +105,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokenEndpoint,
     faults,
     cancellations,
+    setMcpEra: mcp.setEra,
+    requests,
   });
 
   const app = express();

@@ -6,6 +6,7 @@ import { bearerAuth, type AuthenticatedRequest } from './mcpAuth';
 import type { McpEra } from './eras';
 import { requestEra } from './mcpEra';
 import type { McpFaults } from './mcpFaults';
+import type { McpRequestLog } from './mcpRequestLog';
 import { modernMcp } from './modernMcp';
 import type { OrganizationStore } from './organizations';
 import type { CancellationLog } from './testTools';
@@ -20,6 +21,7 @@ export interface McpEndpointOptions {
   accounts: AccountStore;
   organizations: OrganizationStore;
   faults: McpFaults;
+  requests: McpRequestLog;
   cancellations: CancellationLog;
   toolListChanges: ToolListChanges;
   toolAuthErrors: boolean;
@@ -33,6 +35,8 @@ export interface McpEndpointOptions {
  */
 export function mcpEndpoint(options: McpEndpointOptions): {
   router: Router;
+  /** Switches era as a redeployed server would: the sessions or streams of the old one end. */
+  setEra: (era: McpEra) => Promise<void>;
   close: () => Promise<void>;
 } {
   const router = express.Router();
@@ -54,9 +58,14 @@ export function mcpEndpoint(options: McpEndpointOptions): {
     });
   }
 
+  let era = options.era;
   const legacy = legacyMcp(options);
-  const modern = modernMcp({ ...options, origin: new URL(options.mcpUrl).origin });
-  const eraOf = (req: Request) => (options.era === 'dual' ? requestEra(req) : options.era);
+  const modern = modernMcp({
+    ...options,
+    era: () => era,
+    origin: new URL(options.mcpUrl).origin,
+  });
+  const eraOf = (req: Request) => (era === 'dual' ? requestEra(req) : era);
 
   router.all(
     mcpPath,
@@ -64,7 +73,10 @@ export function mcpEndpoint(options: McpEndpointOptions): {
     bearerAuth(options),
     express.json({ limit: '8mb' }),
     async (req: AuthenticatedRequest, res) => {
-      await (eraOf(req) === 'modern' ? modern.handle(req, res) : legacy.handle(req, res));
+      const served = eraOf(req);
+      const method = (req.body as { method?: unknown } | undefined)?.method;
+      options.requests.record(served, typeof method === 'string' ? method : req.method);
+      await (served === 'modern' ? modern.handle(req, res) : legacy.handle(req, res));
     },
   );
   // A body that is not JSON gets JSON-RPC's parse error rather than Express's HTML page.
@@ -78,6 +90,12 @@ export function mcpEndpoint(options: McpEndpointOptions): {
 
   return {
     router,
+    setEra: async (next) => {
+      const previous = era;
+      era = next;
+      if (previous !== 'legacy' && next === 'legacy') modern.close();
+      if (previous !== 'modern' && next === 'modern') await legacy.close();
+    },
     close: async () => {
       modern.close();
       await legacy.close();

@@ -22,17 +22,20 @@ export const META = {
 } as const;
 
 /**
- * How a dual-era endpoint tells the eras apart. A session header, a GET/DELETE or `initialize`
- * is legacy traffic; a request carrying modern `_meta` or the modern-only `Mcp-Method` header,
- * or naming a version no legacy revision has, is modern. Anything else is legacy, which answers
- * it the way a 2025-11-25 server does.
+ * How a dual-era endpoint tells the eras apart. A GET/DELETE or `initialize` is legacy traffic;
+ * a request carrying modern `_meta` or the modern-only `Mcp-Method` header is modern — even with
+ * a left-over `Mcp-Session-Id`, which modern servers ignore (versioning.mdx: "A request carrying
+ * modern per-request `_meta` is served statelessly"). Otherwise a session header is legacy, a
+ * version no legacy revision has is modern, and anything else is legacy, which answers it the
+ * way a 2025-11-25 server does.
  */
 export function requestEra(req: Request): 'legacy' | 'modern' {
-  if (req.headers['mcp-session-id'] !== undefined || req.method !== 'POST') return 'legacy';
+  if (req.method !== 'POST') return 'legacy';
   const body = req.body as { method?: unknown; params?: { _meta?: Record<string, unknown> } };
   if (body?.method === 'initialize') return 'legacy';
   if (body?.params?._meta?.[META.protocolVersion] !== undefined) return 'modern';
   if (req.headers['mcp-method'] !== undefined) return 'modern';
+  if (req.headers['mcp-session-id'] !== undefined) return 'legacy';
   const version = req.headers['mcp-protocol-version'];
   if (typeof version === 'string' && !LEGACY_VERSIONS.includes(version)) return 'modern';
   return 'legacy';

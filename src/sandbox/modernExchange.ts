@@ -76,22 +76,22 @@ export function runModernExchange(
       if ('id' in message && message.id === request.id) finish({ kind: 'response', message });
     });
 
-    context.signal.addEventListener(
-      'abort',
-      () => {
-        transport.deliver({
-          jsonrpc: '2.0',
-          method: 'notifications/cancelled',
-          params: { requestId: request.id, reason: 'The client closed the response stream.' },
-        });
-        finish({ kind: 'cancelled' });
-      },
-      { once: true },
-    );
+    const cancel = () => {
+      transport.deliver({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: request.id, reason: 'The client closed the response stream.' },
+      });
+      finish({ kind: 'cancelled' });
+    };
+    // A client that left before the exchange began has cancelled it too.
+    if (context.signal.aborted) cancel();
+    else context.signal.addEventListener('abort', cancel, { once: true });
 
     server
       .connect(transport)
       .then(() => {
+        if (done) return;
         // The MRTR fields are this adapter's business; the SDK's handler sees a plain request.
         const params = { ...request.params };
         delete params.inputResponses;

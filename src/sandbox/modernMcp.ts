@@ -32,13 +32,12 @@ const CAPABILITY_FOR: Record<string, string> = {
  * `subscriptions/listen` for list changes. Hand-written, small, because the MCP SDK does not
  * speak this revision yet; the tools themselves still run in the SDK (see runModernExchange).
  */
-export function modernMcp(options: McpServerOptions & { era: McpEra; origin: string }): {
+export function modernMcp(options: McpServerOptions & { era: () => McpEra; origin: string }): {
   handle: (req: AuthenticatedRequest, res: Response) => Promise<void>;
   close: () => void;
 } {
-  const supported = supportedVersions(options.era);
   const states = new RequestStates();
-  const listeners = new Set<() => void>();
+  const openSubscriptions = new Set<() => void>();
 
   const withServerInfo = (result: Record<string, unknown>) => ({
     resultType: 'complete',
@@ -51,10 +50,12 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
   const fail = (res: Response, failure: RpcFailure) => {
     res.status(failure.status).json(failure.body);
   };
+  const invalidParams = (res: Response, request: ModernRequest, message: string) =>
+    fail(res, rpcFailure(400, request.id, -32602, `Invalid params: ${message}`));
 
   const discover = (res: Response, request: ModernRequest) => {
     reply(res, request.id, {
-      supportedVersions: supported,
+      supportedVersions: supportedVersions(options.era()),
       capabilities: { tools: { listChanged: true } },
       instructions:
         'Splattr: your organization’s contacts. Search, add and enrich contacts, and push them to your CRM.',
@@ -66,15 +67,7 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
   const listen = (res: Response, request: ModernRequest) => {
     const filter = request.params.notifications;
     if (!filter || typeof filter !== 'object') {
-      return fail(
-        res,
-        rpcFailure(
-          400,
-          request.id,
-          -32602,
-          'Invalid params: subscriptions/listen needs a notifications filter.',
-        ),
-      );
+      return invalidParams(res, request, 'subscriptions/listen needs a notifications filter.');
     }
     // Splattr has tools only, so that is the one kind of change it can promise to announce.
     const honoured = (filter as { toolsListChanged?: unknown }).toolsListChanged === true;
@@ -103,11 +96,11 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
         result: withServerInfo({ _meta: subscription }),
       });
     };
-    listeners.add(end);
+    openSubscriptions.add(end);
     res.on('close', () => {
       clearInterval(keepAlive);
       stopListening();
-      listeners.delete(end);
+      openSubscriptions.delete(end);
     });
   };
 
@@ -127,14 +120,10 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
     const state = request.params.requestState;
     const answers = request.params.inputResponses;
     if (state !== undefined && (typeof state !== 'string' || !states.verify(state, binding))) {
-      return fail(
+      return invalidParams(
         res,
-        rpcFailure(
-          400,
-          request.id,
-          -32602,
-          'Invalid params: requestState is not one this server issued for this request, or it expired; call again without it.',
-        ),
+        request,
+        'requestState is not one this server issued for this request, or it expired; call again without it.',
       );
     }
     const outcome = await runModernExchange(options, request, {
@@ -174,14 +163,11 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
 
   const respond = (channel: ResponseChannel, method: string, message: JSONRPCResponse) => {
     if ('result' in message) {
-      // tools/list is a CacheableResult: ttlMs and cacheScope are required (SEP-2549).
-      const cacheable =
-        method === 'tools/list' ? { ttlMs: TOOL_LIST_TTL_MS, cacheScope: 'public' } : {};
-      const result = withServerInfo({
-        ...(message.result as Record<string, unknown>),
-        ...cacheable,
+      const result = message.result as Record<string, unknown>;
+      return channel.finish(200, {
+        ...message,
+        result: withServerInfo(method === 'tools/list' ? modernToolList(result) : result),
       });
-      return channel.finish(200, { ...message, result });
     }
     channel.finish(200, message);
   };
@@ -220,7 +206,7 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
         );
         return;
       }
-      const message = readModernRequest(req, supported);
+      const message = readModernRequest(req, supportedVersions(options.era()));
       if ('status' in message) return fail(res, message);
       // No client notification means anything over HTTP in this revision; accepting is harmless.
       if (message.kind === 'notification') {
@@ -234,7 +220,6 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
         case 'subscriptions/listen':
           return listen(res, request);
         case 'tools/list':
-          return call(req, res, request);
         case 'tools/call':
           return call(req, res, request);
         default:
@@ -245,7 +230,21 @@ export function modernMcp(options: McpServerOptions & { era: McpEra; origin: str
       }
     },
     close: () => {
-      for (const end of [...listeners]) end();
+      for (const end of [...openSubscriptions]) end();
     },
   };
+}
+
+/**
+ * The SDK's 2025-11-25 tool list as 2026-07-28 has it: a CacheableResult (`ttlMs`, `cacheScope`
+ * required, SEP-2549), and no per-tool `execution` (task support), since tasks left the core
+ * protocol for the `io.modelcontextprotocol/tasks` extension.
+ */
+function modernToolList(result: Record<string, unknown>): Record<string, unknown> {
+  const tools = (result.tools as Array<Record<string, unknown>>).map((tool) => {
+    const modern = { ...tool };
+    delete modern.execution;
+    return modern;
+  });
+  return { ...result, tools, ttlMs: TOOL_LIST_TTL_MS, cacheScope: 'public' };
 }

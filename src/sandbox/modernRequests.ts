@@ -102,7 +102,14 @@ export function readModernRequest(
   const meta = (params._meta ?? {}) as Record<string, unknown>;
   if (method === 'initialize') {
     const requested = (params as { protocolVersion?: unknown }).protocolVersion;
-    return unsupportedVersion(id, typeof requested === 'string' ? requested : 'none', supported);
+    // Only a modern-only server gets here (dual sends initialize to its legacy side). Legacy
+    // clients cannot fall forward, so this sentence may be all a person sees (versioning.mdx).
+    return unsupportedVersion(
+      id,
+      typeof requested === 'string' ? requested : 'none',
+      supported,
+      ' (2026-07-28 has no initialize: update the app, or connect through Splattr Companion)',
+    );
   }
 
   const headerVersion = headerOf(req, 'mcp-protocol-version');
@@ -171,16 +178,13 @@ function unsupportedVersion(
   id: RequestId,
   requested: string,
   supported: readonly string[],
+  hint = '',
 ): RpcFailure {
   return rpcFailure(
     400,
     id,
     MODERN_ERROR.unsupportedProtocolVersion,
-    `Unsupported protocol version ${requested}: this server speaks ${supported.join(', ')}${
-      supported.some((v) => (MODERN_VERSIONS as readonly string[]).includes(v))
-        ? ' (2026-07-28 has no initialize: send each request with its version in _meta)'
-        : ''
-    }.`,
+    `Unsupported protocol version ${requested}: this server speaks ${supported.join(', ')}${hint}.`,
     { supported: [...supported], requested },
   );
 }

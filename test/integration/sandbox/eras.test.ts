@@ -2,8 +2,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { McpEra, Sandbox } from '../../../src/sandbox';
 import { modernMeta, modernPost, modernStream, MODERN_VERSION } from '../../helpers/modernHttp';
-import { connectMcp, toolText, withSandbox } from '../../helpers/sandbox';
+import { connectMcp, remoteControls, toolText, withSandbox } from '../../helpers/sandbox';
 
 /** Error codes the 2026-07-28 schema defines; a client recognises a modern server by them. */
 const MODERN_CODES = [-32020, -32021, -32022];
@@ -15,6 +16,29 @@ const legacyInitialize = (protocolVersion = '2025-11-25') => ({
   method: 'initialize',
   params: { protocolVersion, capabilities: {}, clientInfo: { name: 'old-app', version: '1' } },
 });
+
+/** A tools/list that names `version` in both its header and its _meta. */
+const listWithVersion = (mcpUrl: string, token: string, version: string) =>
+  modernPost(
+    mcpUrl,
+    token,
+    'tools/list',
+    {},
+    {
+      meta: modernMeta({ 'io.modelcontextprotocol/protocolVersion': version }),
+      headers: { 'MCP-Protocol-Version': version },
+    },
+  );
+
+/** A sandbox of that era with its test tools, and a token for demo@splattr.test, per file. */
+function signedInSandbox(era: McpEra): { sandbox: () => Sandbox; token: () => string } {
+  const sandbox = withSandbox({ era, testTools: true });
+  let token = '';
+  beforeAll(async () => {
+    token = (await sandbox().controls.issueTokens({ email: 'demo@splattr.test' })).accessToken;
+  });
+  return { sandbox, token: () => token };
+}
 
 async function postJson(
   mcpUrl: string,
@@ -40,14 +64,10 @@ async function postJson(
 }
 
 describe('--era modern: stateless MCP 2026-07-28', () => {
-  const sandbox = withSandbox({ era: 'modern', testTools: true });
-  let token: string;
-  beforeAll(async () => {
-    token = (await sandbox().controls.issueTokens({ email: 'demo@splattr.test' })).accessToken;
-  });
+  const { sandbox, token } = signedInSandbox('modern');
 
   it('server/discover names its one version, its capabilities and itself', async () => {
-    const answer = await modernPost(sandbox().mcpUrl, token, 'server/discover');
+    const answer = await modernPost(sandbox().mcpUrl, token(), 'server/discover');
     expect(answer.status).toBe(200);
     expect(answer.response?.result).toMatchObject({
       resultType: 'complete',
@@ -60,7 +80,7 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
   });
 
   it('tools/list and tools/call answer with resultType, cache hints and serverInfo', async () => {
-    const list = await modernPost(sandbox().mcpUrl, token, 'tools/list');
+    const list = await modernPost(sandbox().mcpUrl, token(), 'tools/list');
     expect(list.response?.result).toMatchObject({
       resultType: 'complete',
       ttlMs: expect.any(Number),
@@ -69,8 +89,12 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
     });
     const names = (list.response?.result?.tools as Array<{ name: string }>).map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['whoami', 'test_elicit', 'test_list_changed']));
+    // Task support (`execution`) is an extension in 2026-07-28, not part of a core tool.
+    expect(
+      (list.response?.result?.tools as object[]).filter((tool) => 'execution' in tool),
+    ).toEqual([]);
 
-    const call = await modernPost(sandbox().mcpUrl, token, 'tools/call', {
+    const call = await modernPost(sandbox().mcpUrl, token(), 'tools/call', {
       name: 'whoami',
       arguments: {},
     });
@@ -80,7 +104,7 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
   });
 
   it('a legacy client fails at initialize with a 400 that names the versions it speaks', async () => {
-    const raw = await postJson(sandbox().mcpUrl, token, legacyInitialize());
+    const raw = await postJson(sandbox().mcpUrl, token(), legacyInitialize());
     expect(raw.status).toBe(400);
     expect(raw.json?.error).toMatchObject({
       code: -32022,
@@ -90,7 +114,7 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
 
     const client = new Client({ name: 'old-app', version: '1' });
     const transport = new StreamableHTTPClientTransport(new URL(sandbox().mcpUrl), {
-      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+      requestInit: { headers: { Authorization: `Bearer ${token()}` } },
     });
     await expect(client.connect(transport)).rejects.toThrow(/2026-07-28/);
   });
@@ -108,7 +132,7 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
     for (const { headers, says } of cases) {
       const answer = await modernPost(
         mcpUrl,
-        token,
+        token(),
         'tools/call',
         { name: 'whoami', arguments: {} },
         { headers },
@@ -123,7 +147,7 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
     const encoded = `=?base64?${Buffer.from('whoami').toString('base64')}?=`;
     const answer = await modernPost(
       sandbox().mcpUrl,
-      token,
+      token(),
       'tools/call',
       { name: 'whoami', arguments: {} },
       { headers: { 'Mcp-Name': encoded } },
@@ -137,23 +161,14 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
       { 'io.modelcontextprotocol/protocolVersion': MODERN_VERSION },
       { 'io.modelcontextprotocol/clientCapabilities': {} },
     ]) {
-      const answer = await modernPost(sandbox().mcpUrl, token, 'tools/list', {}, { meta });
+      const answer = await modernPost(sandbox().mcpUrl, token(), 'tools/list', {}, { meta });
       expect(answer.status).toBe(400);
       expect(answer.response?.error?.code).toBe(-32602);
     }
   });
 
   it('answers a version it does not speak with UnsupportedProtocolVersion (-32022)', async () => {
-    const answer = await modernPost(
-      sandbox().mcpUrl,
-      token,
-      'tools/list',
-      {},
-      {
-        meta: modernMeta({ 'io.modelcontextprotocol/protocolVersion': '1900-01-01' }),
-        headers: { 'MCP-Protocol-Version': '1900-01-01' },
-      },
-    );
+    const answer = await listWithVersion(sandbox().mcpUrl, token(), '1900-01-01');
     expect(answer.status).toBe(400);
     expect(answer.response?.error).toMatchObject({
       code: -32022,
@@ -162,7 +177,7 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
   });
 
   it('answers an unknown method (ping is gone) with 404 and -32601', async () => {
-    const answer = await modernPost(sandbox().mcpUrl, token, 'ping');
+    const answer = await modernPost(sandbox().mcpUrl, token(), 'ping');
     expect(answer.status).toBe(404);
     expect(answer.response?.error?.code).toBe(-32601);
   });
@@ -171,14 +186,14 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
     for (const method of ['GET', 'DELETE']) {
       const response = await fetch(sandbox().mcpUrl, {
         method,
-        headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
+        headers: { Authorization: `Bearer ${token()}`, Accept: 'text/event-stream' },
       });
       expect(response.status).toBe(405);
       await response.body?.cancel();
     }
     const answer = await modernPost(
       sandbox().mcpUrl,
-      token,
+      token(),
       'tools/list',
       {},
       { headers: { 'Mcp-Session-Id': 'left-over-session' } },
@@ -191,7 +206,7 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
     const { mcpUrl } = sandbox();
     const stream = await modernStream(
       mcpUrl,
-      token,
+      token(),
       'subscriptions/listen',
       { notifications: { toolsListChanged: true, promptsListChanged: true } },
       { id: 'listen-1' },
@@ -205,7 +220,7 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
         _meta: { 'io.modelcontextprotocol/subscriptionId': 'listen-1' },
       },
     });
-    const announced = await modernPost(mcpUrl, token, 'tools/call', {
+    const announced = await modernPost(mcpUrl, token(), 'tools/call', {
       name: 'test_list_changed',
       arguments: {},
     });
@@ -220,22 +235,18 @@ describe('--era modern: stateless MCP 2026-07-28', () => {
 });
 
 describe('--era legacy: MCP 2025-11-25 sessions only', () => {
-  const sandbox = withSandbox({ era: 'legacy', testTools: true });
-  let token: string;
-  beforeAll(async () => {
-    token = (await sandbox().controls.issueTokens({ email: 'demo@splattr.test' })).accessToken;
-  });
+  const { sandbox, token } = signedInSandbox('legacy');
 
   it('answers a modern request with a 400 that carries no modern error, so clients fall back', async () => {
     for (const method of ['server/discover', 'tools/list']) {
-      const answer = await modernPost(sandbox().mcpUrl, token, method);
+      const answer = await modernPost(sandbox().mcpUrl, token(), method);
       expect(answer.status).toBe(400);
       expect(MODERN_CODES).not.toContain(answer.response?.error?.code);
     }
   });
 
   it('serves the SDK client, and sends list changes on its GET stream', async () => {
-    const client = await connectMcp(sandbox().mcpUrl, token);
+    const client = await connectMcp(sandbox().mcpUrl, token());
     const changed = new Promise<void>((resolve) =>
       client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()),
     );
@@ -252,14 +263,10 @@ describe('--era legacy: MCP 2025-11-25 sessions only', () => {
 });
 
 describe('--era dual: both, chosen per request', () => {
-  const sandbox = withSandbox({ testTools: true });
-  let token: string;
-  beforeAll(async () => {
-    token = (await sandbox().controls.issueTokens({ email: 'demo@splattr.test' })).accessToken;
-  });
+  const { sandbox, token } = signedInSandbox('dual');
 
   it('server/discover lists the modern version and the legacy ones it answers initialize with', async () => {
-    const answer = await modernPost(sandbox().mcpUrl, token, 'server/discover');
+    const answer = await modernPost(sandbox().mcpUrl, token(), 'server/discover');
     const supported = answer.response?.result?.supportedVersions as string[];
     expect(supported[0]).toBe(MODERN_VERSION);
     expect(supported).toContain('2025-11-25');
@@ -267,13 +274,13 @@ describe('--era dual: both, chosen per request', () => {
 
   it('serves a legacy session and modern requests side by side, one list change reaching both', async () => {
     const { mcpUrl } = sandbox();
-    const legacy = await connectMcp(mcpUrl, token);
+    const legacy = await connectMcp(mcpUrl, token());
     const legacyHeard = new Promise<void>((resolve) =>
       legacy.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()),
     );
     const stream = await modernStream(
       mcpUrl,
-      token,
+      token(),
       'subscriptions/listen',
       { notifications: { toolsListChanged: true } },
       { id: 7 },
@@ -285,7 +292,7 @@ describe('--era dual: both, chosen per request', () => {
     );
     let listeners = 0;
     for (let attempt = 0; attempt < 50 && listeners < 2; attempt++) {
-      const answer = await modernPost(mcpUrl, token, 'tools/call', {
+      const answer = await modernPost(mcpUrl, token(), 'tools/call', {
         name: 'test_list_changed',
         arguments: {},
       });
@@ -300,22 +307,80 @@ describe('--era dual: both, chosen per request', () => {
     await legacy.close();
   });
 
+  it('serves a modern request statelessly even when it carries a left-over session header', async () => {
+    const { mcpUrl } = sandbox();
+    const legacy = await connectMcp(mcpUrl, token());
+    const liveSession = legacy.transport?.sessionId;
+    expect(liveSession).toEqual(expect.any(String));
+    for (const sessionId of ['no-such-session', liveSession!]) {
+      const answer = await modernPost(
+        mcpUrl,
+        token(),
+        'tools/list',
+        {},
+        { headers: { 'Mcp-Session-Id': sessionId } },
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.response?.result?.resultType).toBe('complete');
+    }
+    // The legacy session beside it is untouched.
+    expect((await legacy.listTools()).tools.length).toBeGreaterThan(0);
+    await legacy.close();
+  });
+
+  it('counts the requests each era served, for tests of how a client probes', async () => {
+    const { mcpUrl, origin, controlToken } = sandbox();
+    const remote = remoteControls(origin, controlToken);
+    await remote.resetMcpRequests();
+    await modernPost(mcpUrl, token(), 'server/discover');
+    const legacy = await connectMcp(mcpUrl, token());
+    await legacy.listTools();
+    await legacy.close();
+    expect(await remote.mcpRequests()).toMatchObject({
+      legacy: { initialize: 1, 'notifications/initialized': 1, 'tools/list': 1 },
+      modern: { 'server/discover': 1 },
+    });
+    await remote.resetMcpRequests();
+    expect(await remote.mcpRequests()).toEqual({ legacy: {}, modern: {} });
+  });
+
   it('an unsupported version hears every version the server speaks, modern and legacy', async () => {
-    const answer = await modernPost(
-      sandbox().mcpUrl,
-      token,
-      'tools/list',
-      {},
-      {
-        meta: modernMeta({ 'io.modelcontextprotocol/protocolVersion': '2099-01-01' }),
-        headers: { 'MCP-Protocol-Version': '2099-01-01' },
-      },
-    );
+    const answer = await listWithVersion(sandbox().mcpUrl, token(), '2099-01-01');
     expect(answer.status).toBe(400);
     expect(answer.response?.error?.code).toBe(-32022);
     expect(answer.response?.error?.data?.supported).toEqual(
       expect.arrayContaining([MODERN_VERSION, '2025-11-25']),
     );
+  });
+});
+
+describe('setMcpEra: Splattr upgraded or rolled back while clients are connected', () => {
+  const sandbox = withSandbox({ era: 'legacy', testTools: true });
+
+  it('ends legacy sessions when it turns modern, and serves legacy clients again after', async () => {
+    const { mcpUrl, origin, controlToken, controls } = sandbox();
+    const remote = remoteControls(origin, controlToken);
+    const { accessToken } = await controls.issueTokens({ email: 'demo@splattr.test' });
+    const discover = () => modernPost(mcpUrl, accessToken, 'server/discover');
+    const legacy = await connectMcp(mcpUrl, accessToken);
+    expect((await discover()).status).toBe(400);
+
+    await remote.setMcpEra('modern');
+    expect((await discover()).response?.result?.supportedVersions).toEqual([MODERN_VERSION]);
+    // The old session's next request is a request without the modern headers: refused.
+    await expect(legacy.callTool({ name: 'whoami' })).rejects.toThrow(/Mcp-Method/);
+
+    await remote.setMcpEra('legacy');
+    const discovered = await discover();
+    expect(discovered.status).toBe(400);
+    expect(MODERN_CODES).not.toContain(discovered.response?.error?.code);
+    const again = await connectMcp(mcpUrl, accessToken);
+    expect(JSON.parse(toolText(await again.callTool({ name: 'whoami' }))).email).toBe(
+      'demo@splattr.test',
+    );
+    await again.close();
+    await legacy.close().catch(() => undefined);
+    await expect(remote.setMcpEra('future' as never)).rejects.toThrow(/era/);
   });
 });
 

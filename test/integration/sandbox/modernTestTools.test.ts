@@ -95,40 +95,28 @@ describe.each(['modern', 'dual'] as const)('test tools over MCP 2026-07-28 (--er
     const first = await modernPost(mcpUrl, token, 'tools/call', params, { capabilities: ELICIT });
     const { requestState } = first.response?.result as { requestState: string };
 
-    const unanswered = await modernPost(
-      mcpUrl,
-      token,
-      'tools/call',
-      { ...params, inputResponses: {}, requestState },
-      { capabilities: ELICIT },
-    );
+    const retry = (as: string, extra: Record<string, unknown> = {}) =>
+      modernPost(
+        mcpUrl,
+        as,
+        'tools/call',
+        { ...params, inputResponses: {}, requestState, ...extra },
+        { capabilities: ELICIT },
+      );
+    const unanswered = await retry(token);
     expect(unanswered.response?.result?.resultType).toBe('input_required');
 
-    const elsewhere = await modernPost(
-      mcpUrl,
-      token,
-      'tools/call',
-      {
-        name: 'test_elicit',
-        arguments: { message: 'Another question' },
-        inputResponses: { 'elicitation/create#1': { action: 'accept', content: { answer: 'x' } } },
-        requestState,
-      },
-      { capabilities: ELICIT },
-    );
+    const elsewhere = await retry(token, {
+      arguments: { message: 'Another question' },
+      inputResponses: { 'elicitation/create#1': { action: 'accept', content: { answer: 'x' } } },
+    });
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.response?.error?.code).toBe(-32602);
 
     const { accessToken: bobToken } = await sandbox().controls.issueTokens({
       email: 'bob@globex.test',
     });
-    const otherPerson = await modernPost(
-      mcpUrl,
-      bobToken,
-      'tools/call',
-      { ...params, inputResponses: {}, requestState },
-      { capabilities: ELICIT },
-    );
+    const otherPerson = await retry(bobToken);
     expect(otherPerson.status).toBe(400);
   });
 
