@@ -74,6 +74,16 @@ export function withModernMeta(
   };
 }
 
+/** Params without the per-request fields of the modern era, for a legacy session. */
+export function withoutModernMeta(params: Record<string, unknown> | undefined) {
+  const meta = { ...(params?._meta as Record<string, unknown> | undefined) };
+  delete meta[META.protocolVersion];
+  delete meta[META.clientInfo];
+  delete meta[META.clientCapabilities];
+  delete meta[META.logLevel];
+  return { ...params, _meta: meta };
+}
+
 /** The `initialize` params a legacy Splattr gets on behalf of a modern client's `_meta`. */
 export function legacyInitializeParams(meta: Record<string, unknown>) {
   return {

@@ -21,6 +21,7 @@ import {
   legacyInitializeParams,
   LISTEN_UNAVAILABLE,
   withModernMeta,
+  withoutModernMeta,
   type LegacyClient,
 } from './eraMapping';
 import { HttpStatusError, type Outgoing, type UpstreamHandlers } from './httpSession';
@@ -240,6 +241,11 @@ export class Relay {
         method,
         modern: { protocolVersion, name: nameHeaderOf(method, params) },
       };
+    }
+    if (this.route === 'toLegacy' && modernVersionOf(params)) {
+      // A dual-era Splattr would take a request with modern `_meta` for a modern one.
+      const body = { ...message.body, params: withoutModernMeta(params) };
+      return { bytes: Buffer.from(JSON.stringify(body)), id, method };
     }
     return { bytes: message.bytes, id, method };
   }
