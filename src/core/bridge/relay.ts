@@ -290,10 +290,7 @@ export class Relay {
 
   private async initializeFromDiscover(message: ClientMessage): Promise<void> {
     const params = message.body.params ?? {};
-    this.legacyClient = {
-      capabilities: (params.capabilities as Record<string, unknown> | undefined) ?? {},
-      clientInfo: params.clientInfo,
-    };
+    this.legacyClient = legacyClientOf(message);
     let response: JSONRPCResponse;
     try {
       response = await this.modernCall('server/discover', {});
@@ -568,21 +565,9 @@ export class Relay {
       }
     } catch (error) {
       if (this.closing) return;
-      if (this.route === 'direct' && error instanceof HttpStatusError && !afterReopen) {
-        const modernRefusal = isModernError(error.body?.error.code);
-        if (this.clientEra === 'legacy' && message.method === 'initialize' && modernRefusal) {
-          this.options.log.info('Splattr speaks only modern MCP: translating');
-          this.learnt('legacy', false);
-          this.learnt('modern', true);
-          this.route = 'toModern';
-          return this.toModern(message);
-        }
-        if (this.clientEra === 'modern' && error.code === 400 && !modernRefusal) {
-          this.options.log.info('Splattr speaks only legacy MCP: translating');
-          this.learnt('modern', false);
-          this.route = 'toLegacy';
-          return this.toLegacy(message);
-        }
+      if (error instanceof HttpStatusError && !afterReopen) {
+        const rerouted = this.rerouteAfterRefusal(message, error);
+        if (rerouted) return rerouted;
       }
       if (upstream && !afterReopen && httpStatusOf(error) === 404) {
         this.options.log.info('upstream session lost; re-opening');
@@ -594,6 +579,55 @@ export class Relay {
       }
       this.failed(message, error);
     }
+  }
+
+  /**
+   * Splattr refused a message in a way that says it speaks another era than the bridge took it
+   * for (at start, or after an upgrade or a rollback): the route changes, and the message goes
+   * again by the new one. Returns undefined when the refusal says nothing about eras.
+   */
+  private rerouteAfterRefusal(
+    message: ClientMessage,
+    error: HttpStatusError,
+  ): Promise<void> | undefined {
+    const modernRefusal = isModernError(error.body?.error.code);
+    const legacyRefusal = error.code === 400 && !modernRefusal;
+    if (this.route === 'direct' && this.clientEra === 'legacy' && modernRefusal) {
+      this.options.log.info('Splattr speaks only modern MCP: translating');
+      this.learnt('legacy', false);
+      this.learnt('modern', true);
+      this.route = 'toModern';
+      if (message.method === 'initialize') return this.toModern(message);
+      // Splattr changed under a running session: the client's initialize still describes it.
+      this.legacyClient = legacyClientOf(this.initializeRequest);
+      this.listenForChanges();
+      return this.toModern(message);
+    }
+    if (this.route === 'direct' && this.clientEra === 'modern' && legacyRefusal) {
+      this.options.log.info('Splattr speaks only legacy MCP: translating');
+      this.learnt('modern', false);
+      this.route = 'toLegacy';
+      return this.toLegacy(message);
+    }
+    if (this.route === 'toModern' && legacyRefusal) {
+      // A rollback: the client's own initialize opens a legacy session again.
+      this.options.log.info('Splattr speaks legacy MCP again');
+      this.learnt('modern', false);
+      this.learnt('legacy', true);
+      this.route = 'direct';
+      this.stale = message.method !== 'initialize';
+      return this.forward(message, true);
+    }
+    if (this.route === 'toLegacy' && modernRefusal) {
+      this.options.log.info('Splattr speaks modern MCP again');
+      this.learnt('legacy', false);
+      this.learnt('modern', true);
+      this.route = 'direct';
+      this.openingLegacy = undefined;
+      this.legacyServer = undefined;
+      return this.forward(message, true);
+    }
+    return undefined;
   }
 
   private session(next: ClientMessage): Promise<Upstream> {
@@ -978,6 +1012,15 @@ export class Relay {
       this.options.log.warn('unreadable message from Splattr dropped', describe(error));
     }
   }
+}
+
+/** What a legacy client's `initialize` said about it, which a modern Splattr needs each time. */
+function legacyClientOf(initialize: ClientMessage | undefined): LegacyClient {
+  const params = initialize?.body.params ?? {};
+  return {
+    capabilities: (params.capabilities as Record<string, unknown> | undefined) ?? {},
+    clientInfo: params.clientInfo,
+  };
 }
 
 /** The HTTP status an error carries as a numeric `code` (HttpStatusError). */

@@ -270,3 +270,51 @@ describe.each(COMBINATIONS)('a $client client and a $server Splattr, through the
     expect(refused.text).toBe(SIGN_IN);
   });
 });
+
+describe.each(['legacy', 'modern'] as const)(
+  'Splattr changes era under a running %s client (an upgrade, then a rollback)',
+  (clientEra) => {
+    const from: McpEra = clientEra === 'legacy' ? 'legacy' : 'modern';
+    const to: McpEra = clientEra === 'legacy' ? 'modern' : 'legacy';
+    const sandbox = withSandbox({ era: from, testTools: true });
+    let bridge: BridgeHome;
+
+    beforeAll(async () => {
+      bridge = await createBridgeHome(sandbox(), { client: 'cursor' });
+    });
+    afterAll(async () => {
+      await bridge.dispose();
+    });
+
+    it('the same client session keeps working, and the bridge learns each change', async () => {
+      const driver = clientEra === 'legacy' ? await legacyDriver(bridge) : modernDriver(bridge);
+      const origin = new URL(sandbox().mcpUrl).origin;
+      const whoami = async () => JSON.parse((await driver.call('whoami')).text) as object;
+      try {
+        expect(await whoami()).toMatchObject({ email: DEMO.email });
+        await sandbox().controls.setMcpEra(to);
+        expect(await whoami()).toMatchObject({ email: DEMO.email });
+        await vi.waitFor(
+          async () =>
+            expect((await bridge.status())?.serverEras?.[origin]).toMatchObject({
+              [from]: false,
+              [to]: true,
+            }),
+          PATIENCE,
+        );
+        await sandbox().controls.setMcpEra(from);
+        expect(await whoami()).toMatchObject({ email: DEMO.email });
+        await vi.waitFor(
+          async () =>
+            expect((await bridge.status())?.serverEras?.[origin]).toMatchObject({
+              [from]: true,
+              [to]: false,
+            }),
+          PATIENCE,
+        );
+      } finally {
+        await driver.close();
+      }
+    });
+  },
+);
