@@ -1,9 +1,8 @@
 // What a client config launches: `<node> bridge.mjs --connection <id>`. stdout carries JSON-RPC
 // only; a start-up failure goes to stderr, which AI clients show in their server logs.
 import { parseArgs } from 'node:util';
-import { withReadAhead } from '../core/bridge/readAhead';
+import { startBridge } from '../core/bridge/startup';
 import { BRIDGE_SCRIPT_NAME, CONNECTION_FLAG, CONNECTION_OPTION } from '../core/bridgeEntry';
-import { createTokenStore } from '../core/credentials/tokenStore';
 import { dataDir } from '../core/paths';
 import { toErrorInfo } from '../shared/errors';
 
@@ -24,20 +23,13 @@ try {
 }
 if (!connectionId) fail(USAGE, 2);
 
-// The keychain read starts first and runs on its own thread while the relay's code (the MCP SDK
-// and its schemas, most of the start-up) loads here.
-const tokenStore = withReadAhead(createTokenStore(), connectionId);
-const { DEFAULT_REQUEST_TIMEOUT_MS, runBridge } = await import('../core/bridge/runBridge');
-
-// Tests shorten it to see a request that never gets an answer come back as an error.
-const timeoutMs =
-  Number(process.env.SPLATTR_BRIDGE_REQUEST_TIMEOUT_MS) || DEFAULT_REQUEST_TIMEOUT_MS;
-
-const bridge = await runBridge({
+const bridge = await startBridge({
   connectionId,
   dataDir: dataDir(),
-  requestTimeoutMs: timeoutMs,
-  tokenStore,
+  // Tests shorten it to see a request that never gets an answer come back as an error.
+  requestTimeoutMs: Number(process.env.SPLATTR_BRIDGE_REQUEST_TIMEOUT_MS) || undefined,
+  // Tests lower it to see an answer too large to relay come back as an error.
+  maxMessageBytes: Number(process.env.SPLATTR_BRIDGE_MAX_MESSAGE_BYTES) || undefined,
 }).catch((error: unknown) => fail(toErrorInfo(error).message, 1));
 
 let stopping = false;

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import * as z from 'zod';
 import type { SandboxControls } from './controls';
+import { MCP_ERAS } from './eras';
 
 const Email = z.object({ email: z.string() });
 const COMMANDS: {
@@ -46,6 +47,9 @@ const COMMANDS: {
         .parse(body),
     ),
   cancelledRequests: (c) => c.cancelledRequests(),
+  mcpRequests: (c) => c.mcpRequests(),
+  resetMcpRequests: (c) => c.resetMcpRequests(),
+  setMcpEra: (c, body) => c.setMcpEra(z.object({ era: z.enum(MCP_ERAS) }).parse(body).era),
 };
 
 /**

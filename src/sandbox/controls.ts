@@ -1,7 +1,9 @@
 import type { AccountStore } from './accounts';
 import { DEMO_ACCOUNTS } from './accounts';
+import type { McpEra } from './eras';
 import type { GrantDirectory } from './grants';
 import type { McpFault, McpFaults } from './mcpFaults';
+import type { McpRequestCounts, McpRequestLog } from './mcpRequestLog';
 import type { OidcStore } from './oidcStore';
 import { signInOverHttp, type IssuedTokens } from './signInOverHttp';
 import type { CancellationLog } from './testTools';
@@ -34,6 +36,14 @@ export interface SandboxControls {
   mcpFaults(input: McpFault | null): void;
   /** How many test_wait calls the client cancelled. */
   cancelledRequests(): number;
+  /**
+   * Makes /mcp speak another era from now on, as when Splattr is upgraded or rolled back: legacy
+   * sessions end when it turns modern, subscription streams end when it turns legacy.
+   */
+  setMcpEra(era: McpEra): Promise<void>;
+  /** MCP requests served since start or the last reset, by era and JSON-RPC method (or verb). */
+  mcpRequests(): McpRequestCounts;
+  resetMcpRequests(): void;
 }
 
 export function createControls(deps: {
@@ -45,6 +55,8 @@ export function createControls(deps: {
   tokenEndpoint: TokenEndpointMonitor;
   faults: McpFaults;
   cancellations: CancellationLog;
+  setMcpEra: (era: McpEra) => Promise<void>;
+  requests: McpRequestLog;
 }): SandboxControls {
   const { accounts, grants } = deps;
   const accountId = (email: string): string => {
@@ -76,5 +88,8 @@ export function createControls(deps: {
     failTokenEndpoint: (input) => deps.tokenEndpoint.fail(input),
     mcpFaults: (input) => deps.faults.set(input),
     cancelledRequests: () => deps.cancellations.count(),
+    setMcpEra: (era) => deps.setMcpEra(era),
+    mcpRequests: () => deps.requests.counted(),
+    resetMcpRequests: () => deps.requests.reset(),
   };
 }

@@ -11,17 +11,21 @@ import { createControls, type SandboxControls } from './controls';
 import { GrantDirectory } from './grants';
 import { interactionRoutes } from './interactions';
 import { mcpEndpoint } from './mcpEndpoint';
+import type { McpEra } from './eras';
 import { McpFaults } from './mcpFaults';
+import { McpRequestLog } from './mcpRequestLog';
 import { OidcStore } from './oidcStore';
 import { OrganizationStore } from './organizations';
 import { homePage } from './pages';
 import { securityRoutes } from './security';
 import { CancellationLog } from './testTools';
 import { TokenEndpointMonitor } from './tokenEndpoint';
+import { ToolListChanges } from './toolListChanges';
 
 export { DEMO_ACCOUNTS } from './accounts';
 export { NO_USER } from './tools';
 export type { SandboxControls } from './controls';
+export { MCP_ERAS, type McpEra } from './eras';
 
 export interface SandboxOptions {
   /** Default 0: an ephemeral port. */
@@ -30,8 +34,10 @@ export interface SandboxOptions {
   accessTokenTtl?: number;
   /** An expired, revoked or unknown token reaches the tools, which answer the auth error. */
   toolAuthErrors?: boolean;
-  /** Adds test_progress, test_wait, test_elicit and test_large. */
+  /** Adds test_progress, test_wait, test_elicit, test_large and test_list_changed. */
   testTools?: boolean;
+  /** Which MCP revisions /mcp speaks; default 'dual' (2025-11-25 sessions and 2026-07-28). */
+  era?: McpEra;
   log?: (line: string) => void;
 }
 
@@ -72,16 +78,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const grants = new GrantDirectory(store);
   const sessions = new BrowserSessions();
   const faults = new McpFaults();
+  const requests = new McpRequestLog();
   const cancellations = new CancellationLog();
+  const era = options.era ?? 'dual';
   const mcp = mcpEndpoint({
     provider,
     mcpUrl,
     issuer,
     resourceMetadataUrl: `${origin}/.well-known/oauth-protected-resource/mcp`,
+    era,
     accounts,
     organizations: new OrganizationStore(),
     faults,
+    requests,
     cancellations,
+    toolListChanges: new ToolListChanges(),
     toolAuthErrors: options.toolAuthErrors ?? false,
     testTools: options.testTools ?? false,
   });
@@ -94,6 +105,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokenEndpoint,
     faults,
     cancellations,
+    setMcpEra: mcp.setEra,
+    requests,
   });
 
   const app = express();

@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
+import { MCP_ERAS } from './eras';
 
 const USAGE =
-  'Usage: npm run sandbox -- [--port N] [--access-token-ttl SECONDS] [--tool-auth-errors] [--test-tools]';
+  'Usage: npm run sandbox -- [--port N] [--access-token-ttl SECONDS] [--tool-auth-errors] [--test-tools] [--era legacy|modern|dual]';
+
+const ERA_REVISIONS = {
+  legacy: 'MCP 2025-11-25 and earlier',
+  modern: 'MCP 2026-07-28',
+  dual: 'MCP 2025-11-25 and 2026-07-28, chosen per request',
+} as const;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -24,6 +31,7 @@ const { values } = (() => {
         'access-token-ttl': { type: 'string', default: '3600' },
         'tool-auth-errors': { type: 'boolean', default: false },
         'test-tools': { type: 'boolean', default: false },
+        era: { type: 'string', default: 'dual' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -41,6 +49,8 @@ if (values.help) {
 
 const port = positiveInteger(values.port, '--port', 0);
 if (port > 65535) fail(`--port must be at most 65535, not ${port}.`);
+const era = MCP_ERAS.find((name) => name === values.era);
+if (!era) fail(`--era must be one of ${MCP_ERAS.join(', ')}, not "${values.era}".`);
 
 // Loaded after the arguments are checked, so a usage error answers at once.
 const { DEMO_ACCOUNTS, startSandbox } = await import('./index');
@@ -49,6 +59,7 @@ const sandbox = await startSandbox({
   accessTokenTtl: positiveInteger(values['access-token-ttl'], '--access-token-ttl', 1),
   toolAuthErrors: values['tool-auth-errors'],
   testTools: values['test-tools'],
+  era,
   log: (line) => process.stderr.write(`${line}\n`),
 }).catch((error: unknown) => {
   const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -63,6 +74,7 @@ process.stdout.write(
   [
     'Splattr sandbox is running.',
     `  MCP URL:        ${sandbox.mcpUrl}`,
+    `  MCP era:        ${era} (${ERA_REVISIONS[era]})`,
     `  Issuer:         ${sandbox.issuer}`,
     `  Security page:  ${sandbox.origin}/settings/security`,
     `  Access tokens:  ${values['access-token-ttl']} s${modes.length ? `   Modes: ${modes.join(', ')}` : ''}`,

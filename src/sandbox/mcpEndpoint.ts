@@ -1,38 +1,44 @@
-import { randomUUID } from 'node:crypto';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import express, { type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type Provider from 'oidc-provider';
 import type { AccountStore } from './accounts';
+import { legacyMcp } from './legacyMcp';
 import { bearerAuth, type AuthenticatedRequest } from './mcpAuth';
+import type { McpEra } from './eras';
+import { requestEra } from './mcpEra';
 import type { McpFaults } from './mcpFaults';
+import type { McpRequestLog } from './mcpRequestLog';
+import { modernMcp } from './modernMcp';
 import type { OrganizationStore } from './organizations';
-import { registerTestTools, type CancellationLog } from './testTools';
-import { registerTools } from './tools';
+import type { CancellationLog } from './testTools';
+import type { ToolListChanges } from './toolListChanges';
 
 export interface McpEndpointOptions {
   provider: Provider;
   mcpUrl: string;
   resourceMetadataUrl: string;
   issuer: string;
+  era: McpEra;
   accounts: AccountStore;
   organizations: OrganizationStore;
   faults: McpFaults;
+  requests: McpRequestLog;
   cancellations: CancellationLog;
+  toolListChanges: ToolListChanges;
   toolAuthErrors: boolean;
   testTools: boolean;
 }
 
 /**
- * The Splattr MCP server at /mcp (Streamable HTTP), with stateful sessions so the server can send
- * requests to the client, and its protected-resource metadata (RFC 9728).
+ * The Splattr MCP server at /mcp (Streamable HTTP) in the era asked for — legacy sessions, the
+ * stateless 2026-07-28 revision, or both chosen per request — behind the same bearer-token check
+ * and protected-resource metadata (RFC 9728) in every era.
  */
 export function mcpEndpoint(options: McpEndpointOptions): {
   router: Router;
+  /** Switches era as a redeployed server would: the sessions or streams of the old one end. */
+  setEra: (era: McpEra) => Promise<void>;
   close: () => Promise<void>;
 } {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
   const router = express.Router();
   const mcpPath = new URL(options.mcpUrl).pathname;
 
@@ -52,29 +58,14 @@ export function mcpEndpoint(options: McpEndpointOptions): {
     });
   }
 
-  const newSession = async () => {
-    const server = new McpServer({ name: 'splattr', version: '1.0.0' });
-    registerTools(server, options);
-    if (options.testTools) registerTestTools(server, options);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, transport);
-      },
-      onsessionclosed: (id) => {
-        sessions.delete(id);
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
-    };
-    await server.connect(transport);
-    return transport;
-  };
-
-  const rpcError = (res: Response, status: number, message: string) => {
-    res.status(status).json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
-  };
+  let era = options.era;
+  const legacy = legacyMcp(options);
+  const modern = modernMcp({
+    ...options,
+    era: () => era,
+    origin: new URL(options.mcpUrl).origin,
+  });
+  const eraOf = (req: Request) => (era === 'dual' ? requestEra(req) : era);
 
   router.all(
     mcpPath,
@@ -82,24 +73,32 @@ export function mcpEndpoint(options: McpEndpointOptions): {
     bearerAuth(options),
     express.json({ limit: '8mb' }),
     async (req: AuthenticatedRequest, res) => {
-      const sessionId = req.headers['mcp-session-id'];
-      let transport = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-      if (!transport) {
-        if (sessionId !== undefined) return rpcError(res, 404, 'Session not found');
-        if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
-          return rpcError(res, 400, 'Bad Request: no session; send initialize first');
-        }
-        transport = await newSession();
-      }
-      await transport.handleRequest(req, res, req.body);
+      const served = eraOf(req);
+      const method = (req.body as { method?: unknown } | undefined)?.method;
+      options.requests.record(served, typeof method === 'string' ? method : req.method);
+      await (served === 'modern' ? modern.handle(req, res) : legacy.handle(req, res));
     },
   );
+  // A body that is not JSON gets JSON-RPC's parse error rather than Express's HTML page.
+  router.use(mcpPath, (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if ((error as { type?: string }).type !== 'entity.parse.failed') return next(error);
+    res.status(400).json({
+      jsonrpc: '2.0',
+      error: { code: -32700, message: 'Parse error: the body is not valid JSON.' },
+    });
+  });
 
   return {
     router,
+    setEra: async (next) => {
+      const previous = era;
+      era = next;
+      if (previous !== 'legacy' && next === 'legacy') modern.close();
+      if (previous !== 'modern' && next === 'modern') await legacy.close();
+    },
     close: async () => {
-      await Promise.all([...sessions.values()].map((transport) => transport.close()));
-      sessions.clear();
+      modern.close();
+      await legacy.close();
     },
   };
 }

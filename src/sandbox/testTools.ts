@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ElicitResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import type { AccountStore } from './accounts';
+import type { ToolListChanges } from './toolListChanges';
 import { callerOf, json } from './tools';
 
 const MAX_LARGE_BYTES = 32 * 1024 * 1024;
@@ -19,13 +20,18 @@ export class CancellationLog {
 
 /**
  * Tools that exercise every kind of MCP message (progress, cancellation, a server-to-client
- * request, a large result), for relay-fidelity tests and benchmarks. Off unless asked for.
+ * request — an `input_required` result in the modern era —, a large result, a list-changed
+ * notification), for relay-fidelity tests and benchmarks. Off unless asked for.
  */
 export function registerTestTools(
   server: McpServer,
-  deps: { accounts: AccountStore; cancellations: CancellationLog },
+  deps: {
+    accounts: AccountStore;
+    cancellations: CancellationLog;
+    toolListChanges: ToolListChanges;
+  },
 ): void {
-  const { accounts, cancellations } = deps;
+  const { accounts, cancellations, toolListChanges } = deps;
 
   server.registerTool(
     'test_progress',
@@ -123,6 +129,18 @@ export function registerTestTools(
     async ({ bytes }, extra) => {
       callerOf(accounts, extra.authInfo);
       return { content: [{ type: 'text', text: 'x'.repeat(bytes) }] };
+    },
+  );
+
+  server.registerTool(
+    'test_list_changed',
+    {
+      description:
+        'Announces that the tool list changed, to every listening client (GET stream or subscriptions/listen).',
+    },
+    async (extra) => {
+      callerOf(accounts, extra.authInfo);
+      return json({ listeners: toolListChanges.announce() });
     },
   );
 }

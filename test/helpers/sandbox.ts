@@ -84,5 +84,8 @@ export function remoteControls(origin: string, controlToken: string): RemoteCont
     failTokenEndpoint: (input) => call('failTokenEndpoint', input),
     mcpFaults: (input) => call('mcpFaults', input),
     cancelledRequests: () => call('cancelledRequests'),
+    setMcpEra: (era) => call('setMcpEra', { era }),
+    mcpRequests: () => call('mcpRequests'),
+    resetMcpRequests: () => call('resetMcpRequests'),
   };
 }

@@ -83,8 +83,11 @@ describe('kill -9 while a bridge refreshes the tokens', () => {
     expect(sandbox.controls.tokenRequests().refresh_token).toBe(1);
 
     // The keychain still holds the refresh token Splattr has replaced; using it again ends the
-    // grant (reuse detection), so only a new sign-in can help, and every place says so.
-    await expect(connection.startBridge()).rejects.toThrow(SIGN_IN_SENTENCE);
+    // grant (reuse detection), so only a new sign-in can help, and every place says so. The
+    // client keeps Splattr as a server (issue 13): its call answers with the sentence.
+    const refused = await whoami(await connection.startBridge());
+    expect(refused.isError).toBe(true);
+    expect(toolText(refused)).toBe(SIGN_IN_SENTENCE);
     const listed = await connection.service.listConnections({});
     expect(listed).toEqual([
       expect.objectContaining({ status: 'needs_sign_in', lastError: NEEDS_SIGN_IN_HINT }),

@@ -1,7 +1,5 @@
 import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CompanionError } from '../../shared/errors';
 import { createTokenManager } from '../credentials/tokenManager';
 import type { TokenStore } from '../credentials/tokenStore';
@@ -9,11 +7,13 @@ import { createLogger } from '../log';
 import { openRegistryReader } from '../registry/registryReader';
 import { ConnectionIdSchema } from '../registry/schema';
 import { openStatusFiles } from '../registry/statusFiles';
-import { stepUpScope } from '../oauth/scope';
-import { createBearerFetch } from './bearerFetch';
-import { createHeapTrimmer } from './heapTrimmer';
-import { createNodeFetch } from './nodeFetch';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { HttpSession } from './httpSession';
+import { createTransportFor, type TransportFor } from './httpTransport';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './messages';
 import { Relay } from './relay';
+import { openStdio } from './stdio';
+import type { BridgeAuth } from './types';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
@@ -23,6 +23,14 @@ export interface RunBridgeOptions {
   requestTimeoutMs?: number;
   /** The keychain; the entry gives one whose first read started before this code loaded. */
   tokenStore?: TokenStore;
+  /** How each request reaches its server (the seam for proxies and extra CAs). */
+  transportFor?: TransportFor;
+  /** How token refresh reaches the authorization server; default Node's fetch. */
+  fetch?: FetchLike;
+  /** The largest message relayed either way, in bytes. */
+  maxMessageBytes?: number;
+  /** Called when every answer owed to the client has been written. */
+  idle?: () => void;
   stdin?: Readable;
   stdout?: Writable;
 }
@@ -49,7 +57,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   if (!record) throw new CompanionError('connection_not_found');
 
   const statusFiles = openStatusFiles(options.dataDir);
-  const fetch = createNodeFetch();
+  const fetch = options.fetch ?? globalThis.fetch;
   const tokens = createTokenManager({
     dataDir: options.dataDir,
     tokenStore: options.tokenStore,
@@ -64,47 +72,80 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   const logFields = { connection: id };
   const statusFile = statusFiles.fileOf(id);
   let seenStatus = fileStamp(statusFile);
-  const bearer = createBearerFetch(
-    {
-      getAccessToken: () => {
-        const stamp = fileStamp(statusFile);
-        if (stamp !== seenStatus) {
-          seenStatus = stamp;
-          tokens.forget(id);
-        }
-        return tokens.getAccessToken(id);
-      },
-      refreshAfterRejection: (rejected) => tokens.refreshAfterRejection(id, rejected),
-      async forbidden(response) {
-        // Read now, not at start: a step-up sign-in since then widened the connection's scope.
-        // Asked again for scope it already holds, the 403 goes to the client as Splattr's
-        // answer: one step-up, never a loop of sign-ins.
-        const wanted = stepUpScope(registry.get(id)?.server.scope, response);
-        if (!wanted) return;
-        await response.body?.cancel();
-        log.info('Splattr asked for more access', { ...logFields, scope: wanted });
-        await statusFiles.update(id, { needsSignIn: true, stepUpScope: wanted });
-        throw new CompanionError('needs_sign_in');
-      },
+  let lastToken: string | undefined;
+  const auth: BridgeAuth = {
+    getAccessToken: async () => {
+      const stamp = fileStamp(statusFile);
+      if (stamp !== seenStatus) {
+        seenStatus = stamp;
+        tokens.forget(id);
+      }
+      return (lastToken = await tokens.getAccessToken(id));
     },
-    fetch,
-  );
+    refreshAfterRejection: async (rejected) =>
+      (lastToken = await tokens.refreshAfterRejection(id, rejected)),
+    async forbidden(response) {
+      // Read now, not at start: a step-up sign-in since then widened the connection's scope.
+      // Asked again for scope it already holds, the 403 goes to the client as Splattr's
+      // answer: one step-up, never a loop of sign-ins.
+      // Loaded on a 403 only: it brings the SDK's auth module, which a bridge rarely needs.
+      const { stepUpScope } = await import('../oauth/scope');
+      const wanted = stepUpScope(registry.get(id)?.server.scope, response);
+      if (!wanted) return;
+      log.info('Splattr asked for more access', { ...logFields, scope: wanted });
+      await statusFiles.update(id, { needsSignIn: true, stepUpScope: wanted });
+      throw new CompanionError('needs_sign_in');
+    },
+  };
   const serverUrl = new URL(record.serverUrl);
-  const relay = new Relay({
-    downstream: new StdioServerTransport(options.stdin, options.stdout),
-    openUpstream: () => new StreamableHTTPClientTransport(serverUrl, { fetch: bearer.fetch }),
-    refreshAfterToolAuthError: () => bearer.refreshLastToken(),
+  const transportFor = options.transportFor ?? createTransportFor();
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const bridgeLog = {
+    info: (message: string, fields?: Record<string, unknown>) =>
+      log.info(message, { ...logFields, ...fields }),
+    warn: (message: string, fields?: Record<string, unknown>) =>
+      log.warn(message, { ...logFields, ...fields }),
+    error: (message: string, fields?: Record<string, unknown>) =>
+      log.error(message, { ...logFields, ...fields }),
+  };
+  // Read before the client's first message can need it: the copy answers a signed-out start.
+  const saved = await statusFiles.read(id).catch(() => undefined);
+  const origin = serverUrl.origin;
+  let checkedStatus = '';
+  const relay: Relay = new Relay({
+    downstream: openStdio({
+      input: options.stdin ?? process.stdin,
+      output: options.stdout ?? process.stdout,
+      maxMessageBytes,
+      log: bridgeLog,
+      line: (line) => relay.fromClient(line),
+      tooLong: (head) => relay.clientLineTooLong(head),
+    }),
+    openUpstream: (handlers) =>
+      new HttpSession({ url: serverUrl, transportFor, auth, maxMessageBytes, handlers }),
+    refreshAfterToolAuthError: async () => {
+      lastToken = await tokens.refreshAfterRejection(
+        id,
+        lastToken ?? (await auth.getAccessToken()),
+      );
+    },
     client: record.client,
     status: { update: (patch) => statusFiles.update(id, patch).then(() => undefined) },
-    log: {
-      info: (message, fields) => log.info(message, { ...logFields, ...fields }),
-      warn: (message, fields) => log.warn(message, { ...logFields, ...fields }),
-      error: (message, fields) => log.error(message, { ...logFields, ...fields }),
-    },
+    log: bridgeLog,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    idle: createHeapTrimmer().idle,
+    maxMessageBytes,
+    idle: options.idle,
+    savedServer: saved?.savedServer,
+    serverEras: saved?.serverEras?.[origin],
+    origin,
+    // A sign-in (Reconnect) stores the tokens, then clears needsSignIn in the status file.
+    signedInAgain: async () => {
+      const stamp = fileStamp(statusFile);
+      if (stamp === checkedStatus) return false;
+      checkedStatus = stamp;
+      return (await statusFiles.read(id).catch(() => undefined))?.needsSignIn === false;
+    },
   });
-  await relay.start();
   log.info('bridge started', { ...logFields, pid: process.pid });
   return { close: () => relay.close() };
 }

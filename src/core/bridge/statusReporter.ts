@@ -1,4 +1,5 @@
-import type { BridgeLog, BridgeStatusPatch, BridgeStatusSink } from './types';
+import type { SavedServer } from '../registry/statusFiles';
+import type { BridgeLog, BridgeStatusPatch, BridgeStatusSink, ServerEras } from './types';
 
 /**
  * Keeps the status file in step with the bridge without a file write on every call: a change of
@@ -43,6 +44,16 @@ export class StatusReporter {
       this.lastError = sentence;
       this.write({ lastError: sentence });
     }
+  }
+
+  /** Keeps Splattr's latest answers about itself for a bridge started while signed out. */
+  saveServer(savedServer: SavedServer): void {
+    this.write({ savedServer });
+  }
+
+  /** Keeps what the bridge learnt of Splattr's eras, so the next one need not probe. */
+  learntEras(serverEras: Record<string, ServerEras>): void {
+    this.write({ serverEras });
   }
 
   /** Resolves once every write asked for so far has landed (or failed and been logged). */

@@ -1,5 +1,4 @@
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { SavedServer } from '../registry/statusFiles';
 
 /** The bridge's view of its connection's tokens (TokenManager in production, fakes in tests). */
 export interface BridgeAuth {
@@ -11,7 +10,7 @@ export interface BridgeAuth {
    * Sees a 403 before the transport does; throws CompanionError('needs_sign_in') when a step-up
    * sign-in would help (`insufficient_scope` for scope the connection does not hold yet).
    */
-  forbidden?(response: Response): Promise<void>;
+  forbidden?(response: { status: number; headers: Headers }): Promise<void>;
 }
 
 /**
@@ -23,6 +22,15 @@ export interface BridgeStatusPatch {
   /** A sentence a person can act on. */
   lastError?: string | undefined;
   needsSignIn?: boolean;
+  savedServer?: SavedServer;
+  /** What the bridge learnt of the eras Splattr speaks, for its origin. */
+  serverEras?: Record<string, ServerEras>;
+}
+
+/** Whether Splattr answered (true) or refused (false) each era; unknown until tried. */
+export interface ServerEras {
+  legacy?: boolean;
+  modern?: boolean;
 }
 
 export interface BridgeStatusSink {
@@ -35,10 +43,3 @@ export interface BridgeLog {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
-
-/** A session toward Splattr: the SDK's StreamableHTTPClientTransport, or a fake in tests. */
-export interface UpstreamTransport extends Transport {
-  terminateSession(): Promise<void>;
-}
-
-export type { JSONRPCMessage, Transport };

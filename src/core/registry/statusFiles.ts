@@ -5,6 +5,20 @@ import * as z from 'zod';
 import { assertConnectionId, ConnectionIdSchema } from './schema';
 
 /**
+ * What Splattr last said about itself to a bridge of this connection: its `initialize` answer
+ * and its tool list. A bridge started while the connection needs a sign-in answers the AI
+ * client from this copy, so the client keeps Splattr as a working server until Reconnect.
+ */
+export const SavedServerSchema = z.object({
+  protocolVersion: z.string().optional(),
+  serverInfo: z.looseObject({ name: z.string(), version: z.string() }).optional(),
+  capabilities: z.record(z.string(), z.unknown()).optional(),
+  instructions: z.string().optional(),
+  tools: z.array(z.looseObject({ name: z.string() })).optional(),
+});
+export type SavedServer = z.infer<typeof SavedServerSchema>;
+
+/**
  * What a bridge (or any process refreshing tokens) reports about a connection. One small file
  * per connection, so the registry keeps a single writer and the app learns of changes by
  * watching a folder.
@@ -19,6 +33,17 @@ export const ConnectionStatusFileSchema = z.object({
    * holds plus what Splattr asked for), so Reconnect is one step-up sign-in.
    */
   stepUpScope: z.string().optional(),
+  savedServer: SavedServerSchema.optional(),
+  /**
+   * Per server origin, whether it answered (true) or refused (false) each MCP era, so a
+   * bridge does not probe again at every start (2026-07-28 versioning: cache per origin).
+   */
+  serverEras: z
+    .record(
+      z.string(),
+      z.object({ legacy: z.boolean().optional(), modern: z.boolean().optional() }),
+    )
+    .optional(),
   updatedAt: z.string(),
 });
 export type ConnectionStatusFile = z.infer<typeof ConnectionStatusFileSchema>;
@@ -29,7 +54,7 @@ export interface StatusFiles {
   /** The connection's status file, which every update replaces (a new inode and mtime). */
   fileOf(connectionId: string): string;
   read(connectionId: string): Promise<ConnectionStatusFile | undefined>;
-  /** Merges `patch` into the file; a key set to undefined is cleared. */
+  /** Merges `patch` into the file (`serverEras` origin by origin); a key set to undefined is cleared. */
   update(connectionId: string, patch: StatusPatch): Promise<ConnectionStatusFile>;
   remove(connectionId: string): Promise<void>;
   /** Calls back with the ids whose file changed, debounced; returns the function that stops it. */
@@ -77,10 +102,15 @@ export function openStatusFiles(dataDir: string, now: () => Date = () => new Dat
       return withLock(
         dataLockPath(dataDir, `status-${assertConnectionId(id)}`),
         async () => {
+          const current = await read(id);
           const next = ConnectionStatusFileSchema.parse({
             needsSignIn: false,
-            ...(await read(id)),
+            ...current,
             ...patch,
+            // Per origin: a bridge reports the one it talks to, the others stay.
+            ...(patch.serverEras && {
+              serverEras: { ...current?.serverEras, ...patch.serverEras },
+            }),
             updatedAt: now().toISOString(),
           });
           await writeFileAtomic(fileOf(id), `${JSON.stringify(next)}\n`, { mode: 0o600 });

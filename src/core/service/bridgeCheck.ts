@@ -5,6 +5,7 @@ import {
 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { TestResult } from '../../shared/api';
 import { CompanionError, ERROR_MESSAGES } from '../../shared/errors';
+import { SIGN_IN_NEEDED_META } from '../bridge/messages';
 import type { BridgeEntry } from '../bridgeEntry';
 
 const TEST_TIMEOUT_MS = 30_000;
@@ -32,7 +33,17 @@ export async function checkBridge(
   const client = new Client({ name: 'splattr-companion-test', version: '1.0.0' });
   try {
     await client.connect(transport, { timeout: TEST_TIMEOUT_MS });
-    const { tools } = await client.listTools(undefined, { timeout: TEST_TIMEOUT_MS });
+    const { tools, _meta } = await client.listTools(undefined, { timeout: TEST_TIMEOUT_MS });
+    // A bridge that needs a sign-in answers from its saved copy: it started, Splattr did not answer.
+    const signInNeeded = _meta?.[SIGN_IN_NEEDED_META];
+    if (typeof signInNeeded === 'string') {
+      return {
+        ok: false,
+        toolCount: 0,
+        milliseconds: performance.now() - started,
+        error: signInNeeded,
+      };
+    }
     return { ok: true, toolCount: tools.length, milliseconds: performance.now() - started };
   } catch (error) {
     return {

@@ -6,32 +6,19 @@ import {
   ElicitRequestSchema,
   JSONRPCMessageSchema,
   type JSONRPCMessage,
-  type JSONRPCRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO } from '../../helpers/companion';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText, withSandbox } from '../../helpers/sandbox';
 import { createBridgeHome, type BridgeHome } from './launch';
+import { initializeRequest } from './rawBridge';
 
 const MIB = 1024 * 1024;
 /** Short, so a request Splattr never answers comes back as an error within the test. */
 const BRIDGE_TIMEOUT_MS = 1_500;
 /** How long a test waits for an answer that must come: a bound, not a speed requirement. */
 const PATIENCE = { timeout: 20_000, interval: 20 };
-
-function initializeRequest(id: number): JSONRPCRequest {
-  return {
-    jsonrpc: '2.0',
-    id,
-    method: 'initialize',
-    params: {
-      protocolVersion: '2025-06-18',
-      capabilities: {},
-      clientInfo: { name: 'raw', version: '1' },
-    },
-  };
-}
 
 describe('the bridge relays every kind of MCP message', () => {
   const sandbox = withSandbox({ testTools: true });

@@ -1,10 +1,13 @@
+import http from 'node:http';
+import { PassThrough } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBearerFetch } from '../../../src/core/bridge/bearerFetch';
+import { HttpSession } from '../../../src/core/bridge/httpSession';
+import type { TransportFor } from '../../../src/core/bridge/httpTransport';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../src/core/bridge/messages';
 import { Relay } from '../../../src/core/bridge/relay';
+import { openStdio } from '../../../src/core/bridge/stdio';
 import type { BridgeStatusPatch } from '../../../src/core/bridge/types';
 import { DEMO } from '../../helpers/companion';
 import { toolText, withSandbox } from '../../helpers/sandbox';
@@ -12,8 +15,8 @@ import { toolText, withSandbox } from '../../helpers/sandbox';
 const quietLog = { info() {}, warn() {}, error() {} };
 
 /**
- * The relay in-process, between an MCP SDK client and the real sandbox, with a fetch that can
- * make Splattr forget the session (by presenting a session id it never issued, which it answers
+ * The relay in-process, between an MCP SDK client and the real sandbox, with an HTTP layer that
+ * can make Splattr forget the session (by presenting a session id it never issued, which it answers
  * with 404 as the Streamable HTTP spec says) or count what reaches it.
  */
 describe('when Splattr forgets the session', () => {
@@ -30,40 +33,67 @@ describe('when Splattr forgets the session', () => {
 
   async function relayedClient(forgetSessionOnce: { armed: boolean }) {
     const initializeIds: unknown[] = [];
-    const forgetting: FetchLike = async (url, init) => {
-      const headers = new Headers(init?.headers);
-      if (init?.method === 'POST') {
-        const body = JSON.parse(String(init.body)) as { method?: string; id?: unknown };
-        if (body.method === 'initialize') initializeIds.push(body.id);
-        if (forgetSessionOnce.armed && headers.has('mcp-session-id')) {
+    const agent = new http.Agent({ keepAlive: true });
+    const forgetting: TransportFor = async () => ({
+      agent,
+      request: ((url: URL, options: http.RequestOptions, callback) => {
+        const headers = { ...options.headers } as Record<string, string>;
+        if (options.method === 'POST' && forgetSessionOnce.armed && headers['mcp-session-id']) {
           forgetSessionOnce.armed = false;
-          headers.set('mcp-session-id', 'a-session-splattr-never-issued');
+          headers['mcp-session-id'] = 'a-session-splattr-never-issued';
         }
-      }
-      return fetch(url, { ...init, headers });
+        const request = http.request(url, { ...options, headers }, callback);
+        const end = request.end.bind(request);
+        request.end = ((body?: Buffer) => {
+          const message = body
+            ? (JSON.parse(body.toString()) as { method?: string; id?: unknown })
+            : {};
+          if (message.method === 'initialize') initializeIds.push(message.id);
+          return end(body);
+        }) as typeof request.end;
+        return request;
+      }) as typeof http.request,
+    });
+    const accessTokenAuth = {
+      getAccessToken: async () => accessToken,
+      refreshAfterRejection: async () => accessToken,
     };
-    const bearer = createBearerFetch(
-      { getAccessToken: async () => accessToken, refreshAfterRejection: async () => accessToken },
-      forgetting,
-    );
     const statuses: BridgeStatusPatch[] = [];
-    const [clientSide, bridgeSide] = InMemoryTransport.createLinkedPair();
-    const relay = new Relay({
-      downstream: bridgeSide,
-      openUpstream: () =>
-        new StreamableHTTPClientTransport(new URL(sandbox().mcpUrl), { fetch: bearer.fetch }),
-      refreshAfterToolAuthError: () => bearer.refreshLastToken(),
+    const toBridge = new PassThrough();
+    const fromBridge = new PassThrough();
+    const log = quietLog;
+    const relay: Relay = new Relay({
+      downstream: openStdio({
+        input: toBridge,
+        output: fromBridge,
+        maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+        log,
+        line: (line) => relay.fromClient(line),
+        tooLong: (head) => relay.clientLineTooLong(head),
+      }),
+      openUpstream: (handlers) =>
+        new HttpSession({
+          url: new URL(sandbox().mcpUrl),
+          transportFor: forgetting,
+          auth: accessTokenAuth,
+          maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+          handlers,
+        }),
+      refreshAfterToolAuthError: async () => undefined,
       client: 'cursor',
       status: { update: async (patch) => void statuses.push(patch) },
-      log: quietLog,
+      log,
       requestTimeoutMs: 30_000,
+      maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
     });
-    await relay.start();
+    // The client's end of the two pipes: line-framed JSON-RPC, as over a process's stdio.
+    const clientSide = new StdioServerTransport(fromBridge, toBridge);
     const client = new Client({ name: 'session-test', version: '1.0.0' });
     await client.connect(clientSide);
     cleanup.push(async () => {
       await client.close();
       await relay.close();
+      agent.destroy();
     });
     return { client, initializeIds, statuses };
   }

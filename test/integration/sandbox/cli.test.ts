@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { modernPost } from '../../helpers/modernHttp';
 import { connectMcp, remoteControls, toolText } from '../../helpers/sandbox';
 
 const children: ChildProcess[] = [];
@@ -58,7 +59,12 @@ describe('npm run sandbox', () => {
   });
 
   it('refuses bad arguments with a usage line and exit code 2', async () => {
-    for (const args of [['--port', 'abc'], ['--access-token-ttl', '0'], ['--bogus']]) {
+    for (const args of [
+      ['--port', 'abc'],
+      ['--access-token-ttl', '0'],
+      ['--bogus'],
+      ['--era', 'future'],
+    ]) {
       const child = runSandbox(args);
       let stderr = '';
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -66,5 +72,19 @@ describe('npm run sandbox', () => {
       expect(code).toBe(2);
       expect(stderr).toContain('Usage: npm run sandbox');
     }
+  });
+
+  it('--era modern serves MCP 2026-07-28 only, and says so', async () => {
+    const child = runSandbox(['--port', '0', '--era', 'modern']);
+    const text = await banner(child);
+    expect(text).toMatch(/MCP era:\s+modern \(MCP 2026-07-28\)/);
+    const mcpUrl = /MCP URL:\s+(\S+)/.exec(text)![1]!;
+    const controlToken = /Control token:\s+(\S+)/.exec(text)![1]!;
+    const { accessToken } = await remoteControls(new URL(mcpUrl).origin, controlToken).issueTokens({
+      email: 'demo@splattr.test',
+    });
+    const discovered = await modernPost(mcpUrl, accessToken, 'server/discover');
+    expect(discovered.response?.result?.supportedVersions).toEqual(['2026-07-28']);
+    await expect(connectMcp(mcpUrl, accessToken)).rejects.toThrow(/2026-07-28/);
   });
 });

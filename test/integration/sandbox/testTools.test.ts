@@ -4,8 +4,8 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolText, withSandbox } from '../../helpers/sandbox';
 
-describe('test tools (relay fidelity)', () => {
-  const sandbox = withSandbox({ testTools: true });
+describe.each(['legacy', 'dual'] as const)('test tools over MCP 2025-11-25 (--era %s)', (era) => {
+  const sandbox = withSandbox({ era, testTools: true });
   let client: Client;
   const questions: string[] = [];
 

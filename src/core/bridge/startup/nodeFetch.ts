@@ -1,42 +1,19 @@
-import http from 'node:http';
-import type https from 'node:https';
 import { Readable } from 'node:stream';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { TransportFor } from '../httpTransport';
 
 /** Statuses whose response has no body: a `Response` refuses one. */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 /**
- * The `fetch` the bridge gives the SDK's Streamable HTTP transport and its token refresh, on
- * node:http. Node's own fetch (undici) sets up its WebAssembly HTTP parser and connection pool on
- * first use; measured here, the bridge ready with this one used about 15 ms less CPU and 6 MiB
- * less memory, against start-up targets of 150 ms and 60 MiB. It does what those callers ask of
- * fetch and no more: method, headers, a string or form body, an AbortSignal, a streamed
- * response; redirects are returned, not followed (the transport handles them). Connections are
- * kept alive, as by fetch.
+ * The `fetch` the bridge's HTTP callers get, on node:http. Node's own fetch (undici) compiles its
+ * WebAssembly HTTP parser and builds its connection pool on first use, which a process that
+ * must answer `initialize` quickly and stay small pays for at start-up (figures in
+ * bench/README.md). It does what its callers ask of fetch and no more: method, headers, a
+ * string or form body, an AbortSignal, a streamed response; redirects are returned, not
+ * followed.
  */
-export function createNodeFetch(): FetchLike {
-  const agents = new Map<string, http.Agent>();
-  let httpsModule: Promise<typeof https> | undefined;
-
-  async function transportFor(
-    url: URL,
-  ): Promise<{ request: typeof http.request; agent: http.Agent }> {
-    if (url.protocol === 'http:') {
-      const agent = agents.get('http:') ?? new http.Agent({ keepAlive: true });
-      agents.set('http:', agent);
-      return { request: http.request, agent };
-    }
-    if (url.protocol !== 'https:') {
-      throw new TypeError(`fetch failed: ${url.protocol} is not supported`);
-    }
-    // TLS is loaded only for an https server: the sandbox and the tests speak plain HTTP.
-    const secure = await (httpsModule ??= import('node:https'));
-    const agent = agents.get('https:') ?? new secure.Agent({ keepAlive: true });
-    agents.set('https:', agent);
-    return { request: secure.request, agent };
-  }
-
+export function createNodeFetch(transportFor: TransportFor): FetchLike {
   return async (input, init = {}) => {
     const url = new URL(input);
     const { request, agent } = await transportFor(url);

@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-/** Heap growth since the last collection worth giving back: a 1 MiB result leaves about 5 MiB. */
+/** Heap growth since the last collection worth giving back: a few large results' worth. */
 const TRIM_ABOVE_BYTES = 8 * 1024 * 1024;
 
 export interface HeapTrimmer {
@@ -11,13 +11,11 @@ export interface HeapTrimmer {
 
 /**
  * Keeps a long-running bridge near its start-up size. V8 sizes its heap for throughput: under
- * load its young generation grows to 3 × 16 MiB and garbage from large results waits in the old
- * one, so a bridge that relayed a few 1 MiB results stayed at about 105 MiB resident for good
- * (measured: unchanged after 16 s idle). Once start-up is over (the first answer sent; earlier,
- * the same flags cost about 20 ms of start-up on Node 20), the young generation stops growing
+ * load its young generation grows and garbage from large results waits in the old one, and a
+ * bridge idles for hours between bursts holding all of it. Once start-up is over (the first
+ * answer sent: set earlier, the same flags slow start-up), the young generation stops growing
  * and V8 favours size; and after a burst that grew the heap, one full collection runs when the
- * relay is idle. Measured here after 1000 calls and seven 1 MiB results: about 78 MiB instead
- * of 105.
+ * relay is idle. The effect is measured in bench/README.md.
  */
 export function createHeapTrimmer(): HeapTrimmer {
   let startedUp = false;

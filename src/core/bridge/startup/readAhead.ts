@@ -1,11 +1,11 @@
-import type { TokenSet } from '../oauth/types';
-import type { TokenStore } from '../credentials/tokenStore';
+import type { TokenSet } from '../../oauth/types';
+import type { TokenStore } from '../../credentials/tokenStore';
 
 /**
  * Starts reading a connection's tokens now and gives that read to the first `get` of them. The
- * keychain answers on a thread of its own (a D-Bus round trip on Linux, about 30 ms for the
- * first one, which also loads libsecret): asked before the relay's code loads, it has answered
- * by the time the client's `initialize` needs a token, instead of starting only then.
+ * keychain answers on a thread of its own (a D-Bus round trip on Linux, the first of which also
+ * loads libsecret): asked before the relay's code loads, it has answered by the time the
+ * client's `initialize` needs a token, instead of starting only then.
  */
 export function withReadAhead(store: TokenStore, connectionId: string): TokenStore {
   let early: Promise<TokenSet | undefined> | undefined = store.get(connectionId);

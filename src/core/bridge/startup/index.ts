@@ -1,0 +1,31 @@
+import { createTokenStore } from '../../credentials/tokenStore';
+import type { RunBridgeOptions, RunningBridge } from '../runBridge';
+import { createTransportFor } from '../httpTransport';
+import { createHeapTrimmer } from './heapTrimmer';
+import { createNodeFetch } from './nodeFetch';
+import { withReadAhead } from './readAhead';
+
+export type StartBridgeOptions = Omit<
+  RunBridgeOptions,
+  'tokenStore' | 'transportFor' | 'fetch' | 'idle'
+>;
+
+/**
+ * Starts the bridge the way a client launch needs it: answering `initialize` soon after spawn
+ * and staying small for hours. Everything done for that alone lives behind this call, so the
+ * relay's own code stays plain: the keychain read starts before the relay's code loads (it
+ * runs on a thread of its own meanwhile), that code loads only then, requests go through
+ * node:http rather than Node's fetch, and memory is given back when the relay is idle.
+ */
+export async function startBridge(options: StartBridgeOptions): Promise<RunningBridge> {
+  const tokenStore = withReadAhead(createTokenStore(), options.connectionId);
+  const { runBridge } = await import('../runBridge');
+  const transportFor = createTransportFor();
+  return runBridge({
+    ...options,
+    tokenStore,
+    transportFor,
+    fetch: createNodeFetch(transportFor),
+    idle: createHeapTrimmer().idle,
+  });
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Response } from 'express';
+import type { AuthenticatedRequest } from './mcpAuth';
+import { buildMcpServer, type McpServerOptions } from './mcpServer';
+
+/**
+ * MCP 2025-11-25 and earlier over Streamable HTTP, by the SDK: `initialize` opens a session
+ * (`Mcp-Session-Id`), the GET stream carries server-initiated messages, and the server can send
+ * requests (elicitation) to the client. A request without a session that is not `initialize` — a
+ * modern request among them — gets the 400 a 2025-11-25 server gives, with no modern error code,
+ * which is how a dual-era client recognises a legacy server.
+ */
+export function legacyMcp(options: McpServerOptions): {
+  handle: (req: AuthenticatedRequest, res: Response) => Promise<void>;
+  close: () => Promise<void>;
+} {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+
+  const newSession = async () => {
+    const server = buildMcpServer(options);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, transport);
+      },
+      onsessionclosed: (id) => {
+        sessions.delete(id);
+      },
+    });
+    const stopListening = options.toolListChanges.listen(() => {
+      if (transport.sessionId) void server.server.sendToolListChanged().catch(() => {});
+    });
+    transport.onclose = () => {
+      stopListening();
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    return transport;
+  };
+
+  const rpcError = (res: Response, status: number, message: string) => {
+    res.status(status).json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+  };
+
+  return {
+    handle: async (req, res) => {
+      const sessionId = req.headers['mcp-session-id'];
+      let transport = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+      if (!transport) {
+        if (sessionId !== undefined) return rpcError(res, 404, 'Session not found');
+        if (req.method !== 'POST' || !isInitializeRequest(req.body)) {
+          return rpcError(res, 400, 'Bad Request: no session; send initialize first');
+        }
+        transport = await newSession();
+      }
+      await transport.handleRequest(req, res, req.body);
+    },
+    close: async () => {
+      await Promise.all([...sessions.values()].map((transport) => transport.close()));
+      sessions.clear();
+    },
+  };
+}
