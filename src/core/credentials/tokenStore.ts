@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
-import * as z from 'zod';
 import { KEYCHAIN_SERVICE } from '../../shared/server';
 import { CompanionError } from '../../shared/errors';
-import type { TokenSet } from '../oauth/types';
+import { TokenSetSchema, type TokenSet } from '../oauth/types';
 
 /** The part of keytar we use; tests inject a failing one to play a locked or missing keychain. */
 export interface KeychainBackend {
@@ -10,14 +9,6 @@ export interface KeychainBackend {
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
 }
-
-const TokenSetSchema = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
-  expiresAt: z.number().finite(),
-  obtainedAt: z.number().finite().optional(),
-  scope: z.string().optional(),
-});
 
 export interface TokenStore {
   get(connectionId: string): Promise<TokenSet | undefined>;

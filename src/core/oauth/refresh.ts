@@ -5,10 +5,14 @@ import {
   OAuthError,
   UnauthorizedClientError,
 } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { sdkMetadata } from './discovery';
-import type { ClientRegistration, OAuthServerInfo, RefreshOutcome, TokenSet } from './types';
+import {
+  toTokenSet,
+  type ClientRegistration,
+  type OAuthServerInfo,
+  type RefreshOutcome,
+} from './types';
 
 export interface RefreshOptions {
   fetch?: FetchLike;
@@ -20,8 +24,6 @@ export interface RefreshOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 8_000;
-/** RFC 6749 leaves a missing `expires_in` to the server's documentation; assume an hour. */
-const DEFAULT_LIFETIME_S = 3_600;
 
 /**
  * One refresh_token request to the token endpoint, through the MCP SDK's `refreshAuthorization`
@@ -53,17 +55,6 @@ export async function refreshTokens(
     if (options.signal?.aborted) throw options.signal.reason;
     return classify(error);
   }
-}
-
-/** Turns a token response into what the keychain keeps, with an absolute expiry. */
-export function toTokenSet(tokens: OAuthTokens, receivedAt: number): TokenSet {
-  return {
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiresAt: receivedAt + (tokens.expires_in ?? DEFAULT_LIFETIME_S) * 1000,
-    obtainedAt: receivedAt,
-    scope: tokens.scope,
-  };
 }
 
 function classify(error: unknown): RefreshOutcome {

@@ -14,7 +14,12 @@ import { discoverServer, sdkMetadata } from './discovery';
 import { signInFetch, type FetchLike } from './http';
 import { AuthorizationResponseError, startLoopbackRedirect } from './loopback';
 import { LOOPBACK_REDIRECT_URI, registerNativeClient } from './registration';
-import type { ClientRegistration, OAuthServerInfo, SignInResult, TokenSet } from './types';
+import {
+  toTokenSet,
+  type ClientRegistration,
+  type OAuthServerInfo,
+  type SignInResult,
+} from './types';
 
 export interface SignInOptions {
   serverUrl: string;
@@ -141,7 +146,7 @@ async function authorize(
     return {
       server: { ...server, scope },
       registration,
-      tokens: toTokenSet(tokens, scope),
+      tokens: toTokenSet(tokens, Date.now(), scope),
       account,
     };
   } finally {
@@ -199,18 +204,4 @@ async function exchangeCode(
     // The SDK's message may quote the response; the person gets our sentence only.
     throw new CompanionError('sign_in_failed');
   }
-}
-
-/** Without `expires_in` the lifetime is unknown: an hour, after which a 401 refreshes anyway. */
-const UNKNOWN_LIFETIME_SECONDS = 3600;
-
-function toTokenSet(tokens: OAuthTokens, requestedScope: string): TokenSet {
-  const receivedAt = Date.now();
-  return {
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiresAt: receivedAt + (tokens.expires_in ?? UNKNOWN_LIFETIME_SECONDS) * 1000,
-    obtainedAt: receivedAt,
-    scope: tokens.scope ?? requestedScope,
-  };
 }

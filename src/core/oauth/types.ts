@@ -1,40 +1,69 @@
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import * as z from 'zod';
 import type { Account } from '../../shared/connection';
 
+// The zod schemas are the one source of these shapes (as the MCP SDK does for OAuth): the
+// registry and the keychain parse with them, so a field added here is kept on every write.
+
 /** What a connection needs to talk to its authorization server again, none of it secret. */
-export interface OAuthServerInfo {
+export const OAuthServerInfoSchema = z.object({
   /** The MCP URL the person connected to. */
-  serverUrl: string;
+  serverUrl: z.url(),
   /** The protected resource identifier (RFC 9728 `resource`), sent as RFC 8707 `resource`. */
-  resource: string;
+  resource: z.string().min(1),
   /** The authorization server's issuer. */
-  issuer: string;
-  tokenEndpoint: string;
-  authorizationEndpoint: string;
-  registrationEndpoint?: string;
-  revocationEndpoint?: string;
-  userinfoEndpoint?: string;
-  jwksUri?: string;
-  scope: string;
+  issuer: z.url(),
+  tokenEndpoint: z.url(),
+  authorizationEndpoint: z.url(),
+  registrationEndpoint: z.url().optional(),
+  revocationEndpoint: z.url().optional(),
+  userinfoEndpoint: z.url().optional(),
+  jwksUri: z.url().optional(),
+  scope: z.string(),
   /** RFC 9207: the server promises `iss` on every authorization response, so one without it is refused. */
-  issParameterSupported?: boolean;
-}
+  issParameterSupported: z.boolean().optional(),
+});
+export type OAuthServerInfo = z.infer<typeof OAuthServerInfoSchema>;
 
 /** The dynamic client registration we keep and reuse (public client: no secret). */
-export interface ClientRegistration {
-  clientId: string;
-  redirectUris: string[];
-  clientName: string;
-  registeredAt: string;
-}
+export const ClientRegistrationSchema = z.object({
+  clientId: z.string().min(1),
+  redirectUris: z.array(z.string()),
+  clientName: z.string(),
+  registeredAt: z.string(),
+});
+export type ClientRegistration = z.infer<typeof ClientRegistrationSchema>;
 
 /** Lives only in the keychain. `expiresAt` is absolute, in epoch milliseconds. */
-export interface TokenSet {
-  accessToken: string;
-  refreshToken?: string;
-  expiresAt: number;
+export const TokenSetSchema = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1).optional(),
+  expiresAt: z.number().finite(),
   /** When the tokens were received (epoch ms): with `expiresAt`, their lifetime. */
-  obtainedAt?: number;
-  scope?: string;
+  obtainedAt: z.number().finite().optional(),
+  scope: z.string().optional(),
+});
+export type TokenSet = z.infer<typeof TokenSetSchema>;
+
+/** RFC 6749 leaves a missing `expires_in` to the server's documentation; assume an hour. */
+const DEFAULT_LIFETIME_S = 3_600;
+
+/**
+ * A token response as the keychain keeps it, with an absolute expiry. `requestedScope` stands in
+ * for an absent `scope`, which RFC 6749 §5.1 says means "as requested".
+ */
+export function toTokenSet(
+  tokens: OAuthTokens,
+  receivedAt: number,
+  requestedScope?: string,
+): TokenSet {
+  return {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresAt: receivedAt + (tokens.expires_in ?? DEFAULT_LIFETIME_S) * 1000,
+    obtainedAt: receivedAt,
+    scope: tokens.scope ?? requestedScope,
+  };
 }
 
 export interface SignInResult {
