@@ -10,6 +10,7 @@ import { openRegistryReader } from '../registry/registryReader';
 import { ConnectionIdSchema } from '../registry/schema';
 import { openStatusFiles } from '../registry/statusFiles';
 import { stepUpScope } from '../oauth/scope';
+import { checkConnectionTarget } from '../oauth/secureUrl';
 import { createBearerFetch } from './bearerFetch';
 import { createHeapTrimmer } from './heapTrimmer';
 import { createNodeFetch } from './nodeFetch';
@@ -47,6 +48,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   const registry = openRegistryReader({ dataDir: options.dataDir });
   const record = registry.get(id);
   if (!record) throw new CompanionError('connection_not_found');
+  checkConnectionTarget(record.serverUrl, record.server);
 
   const statusFiles = openStatusFiles(options.dataDir);
   const fetch = createNodeFetch();

@@ -8,6 +8,7 @@ import {
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { sdkMetadata } from './discovery';
 import {
+  clientInformationOf,
   toTokenSet,
   type ClientRegistration,
   type OAuthServerInfo,
@@ -20,6 +21,8 @@ export interface RefreshOptions {
   signal?: AbortSignal;
   /** Bounds one token-endpoint request. */
   timeoutMs?: number;
+  /** The registration's secret, for a confidential client. */
+  clientSecret?: string;
   now?: () => number;
 }
 
@@ -27,7 +30,7 @@ const DEFAULT_TIMEOUT_MS = 8_000;
 
 /**
  * One refresh_token request to the token endpoint, through the MCP SDK's `refreshAuthorization`
- * (it sends `resource` and the public client's `client_id`, and keeps the old refresh token when
+ * (it sends `resource` and authenticates the client as its registration says, and keeps the old refresh token when
  * the server does not rotate it). What the SDK leaves to us: a timeout, and sorting its errors
  * into what the caller must do next. Only a definite answer from the server ends the grant;
  * everything else is `transient`. Reasons are short codes, never server text or token values.
@@ -45,7 +48,7 @@ export async function refreshTokens(
   try {
     const tokens = await refreshAuthorization(server.issuer, {
       metadata: sdkMetadata(server),
-      clientInformation: { client_id: registration.clientId },
+      clientInformation: clientInformationOf({ registration, clientSecret: options.clientSecret }),
       refreshToken,
       resource: server.resource,
       fetchFn: (url, init) => baseFetch(url, { ...init, signal }),

@@ -22,17 +22,63 @@ export const OAuthServerInfoSchema = z.object({
   scope: z.string(),
   /** RFC 9207: the server promises `iss` on every authorization response, so one without it is refused. */
   issParameterSupported: z.boolean().optional(),
+  /** `token_endpoint_auth_methods_supported`; absent means `client_secret_basic` (RFC 8414 §2). */
+  tokenEndpointAuthMethods: z.array(z.string()).optional(),
+  /** The server resolves URL client ids itself (Client ID Metadata Documents). */
+  clientIdMetadataDocumentSupported: z.boolean().optional(),
+  /** `id_token_signing_alg_values_supported`; absent means RS256 (OpenID Connect Discovery). */
+  idTokenSigningAlgs: z.array(z.string()).optional(),
 });
 export type OAuthServerInfo = z.infer<typeof OAuthServerInfoSchema>;
 
-/** The dynamic client registration we keep and reuse (public client: no secret). */
+export const TokenEndpointAuthMethodSchema = z.enum([
+  'none',
+  'client_secret_basic',
+  'client_secret_post',
+]);
+export type TokenEndpointAuthMethod = z.infer<typeof TokenEndpointAuthMethodSchema>;
+
+/**
+ * How the client id was obtained, in the MCP spec's order of preference: given by the person
+ * (pre-registered), our metadata document's URL (CIMD), or dynamic registration (DCR).
+ */
+export const RegistrationKindSchema = z.enum(['preregistered', 'cimd', 'dcr']);
+export type RegistrationKind = z.infer<typeof RegistrationKindSchema>;
+
+/** The client registration we keep and reuse; a secret, if any, lives in the keychain only. */
 export const ClientRegistrationSchema = z.object({
   clientId: z.string().min(1),
   redirectUris: z.array(z.string()),
   clientName: z.string(),
   registeredAt: z.string(),
+  /** The issuer that knows this client id; absent in records written before it was kept. */
+  issuer: z.string().optional(),
+  /** Absent in records written before it was kept: those were all dynamic registrations. */
+  kind: RegistrationKindSchema.optional(),
+  /** Absent: `none` (a public client), as every registration before it was kept. */
+  tokenEndpointAuthMethod: TokenEndpointAuthMethodSchema.optional(),
 });
 export type ClientRegistration = z.infer<typeof ClientRegistrationSchema>;
+
+/** A client and its secret (absent for a public client; kept in the keychain only). */
+export interface ObtainedClient {
+  registration: ClientRegistration;
+  clientSecret?: string;
+}
+
+/** What the SDK's token requests take: the method decides where the secret goes. */
+export function clientInformationOf({ registration, clientSecret }: ObtainedClient): {
+  client_id: string;
+  client_secret?: string;
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+} {
+  const method = registration.tokenEndpointAuthMethod ?? 'none';
+  return {
+    client_id: registration.clientId,
+    ...(method !== 'none' && clientSecret ? { client_secret: clientSecret } : {}),
+    token_endpoint_auth_method: method,
+  };
+}
 
 /** Lives only in the keychain. `expiresAt` is absolute, in epoch milliseconds. */
 export const TokenSetSchema = z.object({
@@ -69,7 +115,10 @@ export function toTokenSet(
 export interface SignInResult {
   server: OAuthServerInfo;
   registration: ClientRegistration;
+  /** The registration's secret, for the keychain; absent for a public client. */
+  clientSecret?: string;
   tokens: TokenSet;
+  /** Empty when the server did not say who signed in. */
   account: Account;
 }
 

@@ -40,7 +40,12 @@ export const ConnectionRecordSchema = z.object({
 export type ConnectionRecord = z.infer<typeof ConnectionRecordSchema>;
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
 
-export const RegistrySettingsSchema = z.object({ serverUrl: z.url().optional() });
+export const RegistrySettingsSchema = z.object({
+  serverUrl: z.url().optional(),
+  /** A pre-registered client id (not secret; its secret is in the keychain). */
+  clientId: z.string().min(1).optional(),
+  clientMetadataUrl: z.url().optional(),
+});
 export type RegistrySettings = z.infer<typeof RegistrySettingsSchema>;
 
 export const RegistryContentSchema = z.object({
