@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { AccountStore } from './accounts';
 import { logActivity } from './activityLog';
-import { createAuthServer } from './authServer';
+import {
+  createAuthServer,
+  type ClientAuthMethod,
+  type PreRegisteredClient,
+  type RegistrationMode,
+} from './authServer';
+import {
+  fetchClientMetadataDocument,
+  servedClientMetadataDocument,
+} from './clientMetadataDocuments';
 import { BrowserSessions } from './browserSessions';
 import { controlRoutes } from './controlRoutes';
 import { createControls, type SandboxControls } from './controls';
@@ -20,6 +31,12 @@ import { CancellationLog } from './testTools';
 import { TokenEndpointMonitor } from './tokenEndpoint';
 
 export { DEMO_ACCOUNTS } from './accounts';
+export type { ClientAuthMethod, RegistrationMode } from './authServer';
+
+/** The app's Client ID Metadata Document, as shipped. */
+const CLIENT_METADATA_FILE = fileURLToPath(
+  new URL('../../resources/client-metadata.json', import.meta.url),
+);
 export { NO_USER } from './tools';
 export type { SandboxControls } from './controls';
 
@@ -32,6 +49,14 @@ export interface SandboxOptions {
   toolAuthErrors?: boolean;
   /** Adds test_progress, test_wait, test_elicit and test_large. */
   testTools?: boolean;
+  /** How clients register: 'dcr' (the default), 'cimd' (metadata documents only) or 'both'. */
+  registration?: RegistrationMode;
+  /** Adds a pre-registered client with this token endpoint authentication, the only one accepted. */
+  preRegistered?: ClientAuthMethod;
+  /** false: the server issues no ID token and has no userinfo (it never says who signed in). */
+  identity?: boolean;
+  /** false: no refresh tokens. */
+  refreshTokens?: boolean;
   log?: (line: string) => void;
 }
 
@@ -40,6 +65,10 @@ export interface Sandbox {
   mcpUrl: string;
   issuer: string;
   controlToken: string;
+  /** Where the sandbox serves the app's client metadata document (its `client_id`). */
+  clientMetadataUrl: string;
+  /** The pre-registered client, when asked for. */
+  preRegistered?: PreRegisteredClient;
   controls: SandboxControls;
   close(): Promise<void>;
 }
@@ -56,14 +85,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const mcpUrl = `${origin}/mcp`;
   const controlToken = randomBytes(24).toString('base64url');
 
-  const store = new OidcStore();
+  const clientMetadataUrl = `${origin}/client-metadata.json`;
+  const registration = options.registration ?? 'dcr';
+  const store = new OidcStore(registration === 'dcr' ? undefined : fetchClientMetadataDocument);
   const accounts = await AccountStore.create();
+  const preRegistered = options.preRegistered
+    ? preRegisteredClient(options.preRegistered)
+    : undefined;
   const provider = await createAuthServer({
     issuer,
     mcpUrl,
     accessTokenTtl: options.accessTokenTtl ?? 3600,
     accounts,
     store,
+    registration,
+    preRegistered,
+    identity: options.identity,
+    refreshTokens: options.refreshTokens,
   });
   const tokenEndpoint = new TokenEndpointMonitor();
   provider.use(tokenEndpoint.middleware);
@@ -105,6 +143,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   app.get('/', (_req, res) => {
     res.type('html').send(homePage(mcpUrl));
   });
+  // Splattr hosts the app's document; the sandbox serves the same one at its own address.
+  const shippedDocument = JSON.parse(await readFile(CLIENT_METADATA_FILE, 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  app.get('/client-metadata.json', (_req, res) => {
+    res.json(servedClientMetadataDocument(shippedDocument, clientMetadataUrl));
+  });
   app.use(provider.callback());
   server.on('request', app);
 
@@ -113,6 +159,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     mcpUrl,
     issuer,
     controlToken,
+    clientMetadataUrl,
+    preRegistered,
     controls,
     close: async () => {
       await mcp.close();
@@ -120,6 +168,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       server.closeAllConnections();
       await closed;
     },
+  };
+}
+
+function preRegisteredClient(method: ClientAuthMethod): PreRegisteredClient {
+  return {
+    clientId: `splattr-companion-${method.replaceAll('_', '-')}`,
+    clientSecret: method === 'none' ? undefined : randomBytes(24).toString('base64url'),
+    method,
   };
 }
 
