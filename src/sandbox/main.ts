@@ -1,7 +1,23 @@
 import { parseArgs } from 'node:util';
 
-const USAGE =
-  'Usage: npm run sandbox -- [--port N] [--access-token-ttl SECONDS] [--tool-auth-errors] [--test-tools]';
+const USAGE = `Usage: npm run sandbox -- [--port N] [--access-token-ttl SECONDS] [--tool-auth-errors] [--test-tools]
+    [--registration dcr|cimd|both] [--pre-registered none|client_secret_basic|client_secret_post]
+    [--no-identity] [--no-refresh-tokens]`;
+
+const REGISTRATION_MODES = ['dcr', 'cimd', 'both'] as const;
+const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  name: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    fail(`${name} must be one of ${allowed.join(', ')}, not "${value}".`);
+  }
+  return value as T;
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -24,6 +40,10 @@ const { values } = (() => {
         'access-token-ttl': { type: 'string', default: '3600' },
         'tool-auth-errors': { type: 'boolean', default: false },
         'test-tools': { type: 'boolean', default: false },
+        registration: { type: 'string' },
+        'pre-registered': { type: 'string' },
+        'no-identity': { type: 'boolean', default: false },
+        'no-refresh-tokens': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -40,6 +60,8 @@ if (values.help) {
 }
 
 const port = positiveInteger(values.port, '--port', 0);
+const registration = oneOf(values.registration, REGISTRATION_MODES, '--registration');
+const preRegistered = oneOf(values['pre-registered'], AUTH_METHODS, '--pre-registered');
 if (port > 65535) fail(`--port must be at most 65535, not ${port}.`);
 
 // Loaded after the arguments are checked, so a usage error answers at once.
@@ -49,6 +71,10 @@ const sandbox = await startSandbox({
   accessTokenTtl: positiveInteger(values['access-token-ttl'], '--access-token-ttl', 1),
   toolAuthErrors: values['tool-auth-errors'],
   testTools: values['test-tools'],
+  registration,
+  preRegistered,
+  identity: !values['no-identity'],
+  refreshTokens: !values['no-refresh-tokens'],
   log: (line) => process.stderr.write(`${line}\n`),
 }).catch((error: unknown) => {
   const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -58,7 +84,11 @@ const sandbox = await startSandbox({
 const modes = [
   values['tool-auth-errors'] && 'tool-auth-errors',
   values['test-tools'] && 'test-tools',
+  registration && `registration ${registration}`,
+  values['no-identity'] && 'no ID token or userinfo',
+  values['no-refresh-tokens'] && 'no refresh tokens',
 ].filter(Boolean);
+const given = sandbox.preRegistered;
 process.stdout.write(
   [
     'Splattr sandbox is running.',
@@ -66,6 +96,13 @@ process.stdout.write(
     `  Issuer:         ${sandbox.issuer}`,
     `  Security page:  ${sandbox.origin}/settings/security`,
     `  Access tokens:  ${values['access-token-ttl']} s${modes.length ? `   Modes: ${modes.join(', ')}` : ''}`,
+    `  Client metadata document: ${sandbox.clientMetadataUrl}`,
+    ...(given
+      ? [
+          `  Pre-registered client (${given.method}): --client-id ${given.clientId}` +
+            (given.clientSecret ? `  SPLATTR_CLIENT_SECRET=${given.clientSecret}` : ''),
+        ]
+      : []),
     '  Demo accounts:',
     ...DEMO_ACCOUNTS.map((a) => `    ${a.email} / ${a.password}  (${a.name}, ${a.organization})`),
     `  Control token:  ${sandbox.controlToken}  (POST ${sandbox.origin}/__sandbox/<control>)`,
