@@ -34,9 +34,15 @@ export interface SandboxControls {
   mcpFaults(input: McpFault | null): void;
   /** How many test_wait calls the client cancelled. */
   cancelledRequests(): number;
+  /**
+   * Moves the resource to a new authorization server (its own port, registrations and grants):
+   * the resource metadata names it and the MCP server accepts only its tokens from then on.
+   */
+  moveAuthorizationServer(): Promise<{ issuer: string }>;
 }
 
 export function createControls(deps: {
+  moveAuthorizationServer: () => Promise<{ issuer: string }>;
   origin: string;
   mcpUrl: string;
   accounts: AccountStore;
@@ -76,5 +82,6 @@ export function createControls(deps: {
     failTokenEndpoint: (input) => deps.tokenEndpoint.fail(input),
     mcpFaults: (input) => deps.faults.set(input),
     cancelledRequests: () => deps.cancellations.count(),
+    moveAuthorizationServer: () => deps.moveAuthorizationServer(),
   };
 }

@@ -111,10 +111,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sessions = new BrowserSessions();
   const faults = new McpFaults();
   const cancellations = new CancellationLog();
+  // The authorization server the resource names; moveAuthorizationServer() replaces it.
+  const authorization = { provider, issuer };
   const mcp = mcpEndpoint({
-    provider,
+    get provider() {
+      return authorization.provider;
+    },
     mcpUrl,
-    issuer,
+    get issuer() {
+      return authorization.issuer;
+    },
     resourceMetadataUrl: `${origin}/.well-known/oauth-protected-resource/mcp`,
     accounts,
     organizations: new OrganizationStore(),
@@ -123,7 +129,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     toolAuthErrors: options.toolAuthErrors ?? false,
     testTools: options.testTools ?? false,
   });
+  let moved: Server | undefined;
+  /** A second authorization server on its own port, which the resource names from now on. */
+  async function moveAuthorizationServer(): Promise<{ issuer: string }> {
+    if (moved) return { issuer: authorization.issuer };
+    moved = createServer();
+    await listen(moved, 0);
+    const nextIssuer = `http://127.0.0.1:${(moved.address() as AddressInfo).port}`;
+    const nextProvider = await createAuthServer({
+      issuer: nextIssuer,
+      mcpUrl,
+      accessTokenTtl: options.accessTokenTtl ?? 3600,
+      accounts,
+      store: new OidcStore(),
+      identity: options.identity,
+      refreshTokens: options.refreshTokens,
+    });
+    const nextApp = express();
+    nextApp.disable('x-powered-by');
+    nextApp.use(interactionRoutes({ provider: nextProvider, accounts, sessions }));
+    nextApp.use(nextProvider.callback());
+    moved.on('request', nextApp);
+    Object.assign(authorization, { provider: nextProvider, issuer: nextIssuer });
+    return { issuer: nextIssuer };
+  }
+
   const controls = createControls({
+    moveAuthorizationServer,
     origin,
     mcpUrl,
     accounts,
@@ -164,6 +196,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     controls,
     close: async () => {
       await mcp.close();
+      if (moved) {
+        const closedToo = new Promise<void>((resolve) => moved?.close(() => resolve()));
+        moved.closeAllConnections();
+        await closedToo;
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

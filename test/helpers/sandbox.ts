@@ -84,5 +84,6 @@ export function remoteControls(origin: string, controlToken: string): RemoteCont
     failTokenEndpoint: (input) => call('failTokenEndpoint', input),
     mcpFaults: (input) => call('mcpFaults', input),
     cancelledRequests: () => call('cancelledRequests'),
+    moveAuthorizationServer: () => call('moveAuthorizationServer'),
   };
 }

@@ -4,7 +4,7 @@ import { refreshTokens } from '../../../src/core/oauth/refresh';
 import type { ClientAuthMethod, SandboxOptions } from '../../../src/sandbox';
 import { withBrowser } from '../../helpers/browser';
 import { companionError } from '../../helpers/companionError';
-import { connectMcp, toolText, withSandbox } from '../../helpers/sandbox';
+import { connectMcp, postWithToken, toolText, withSandbox } from '../../helpers/sandbox';
 import { signInWithBrowser } from '../../helpers/signIn';
 
 // Sign-in against the sandbox turned into the other servers the MCP spec allows.
@@ -217,5 +217,36 @@ describe('a server that issues no refresh token', () => {
     const result = await signInWithBrowser(sandbox(), { ...DEMO, browser: browser() });
     expect(result.tokens.refreshToken).toBeUndefined();
     expect(await whoami(sandbox().mcpUrl, result.tokens.accessToken)).toContain(DEMO.email);
+  });
+});
+
+describe('a resource that moves to another authorization server', () => {
+  const sandbox = sandboxIn({});
+
+  it('registers anew with the new issuer instead of reusing the old registration', async () => {
+    const first = await signInWithBrowser(sandbox(), { ...DEMO, browser: browser() });
+    expect(first.registration.issuer).toBe(sandbox().issuer);
+
+    const { issuer: newIssuer } = await sandbox().controls.moveAuthorizationServer();
+    expect(newIssuer).not.toBe(sandbox().issuer);
+    // The old server's tokens are no longer accepted by the resource.
+    expect((await postWithToken(sandbox().mcpUrl, first.tokens.accessToken)).status).toBe(401);
+
+    // Reconnect: the kept registration is offered, discovery runs again (no stored server).
+    const urls: string[] = [];
+    const second = await signInWithBrowser(sandbox(), {
+      ...DEMO,
+      browser: browser(),
+      options: { registration: first.registration, ...collect(urls) },
+    });
+    expect(second.server.issuer).toBe(newIssuer);
+    expect(second.registration).toMatchObject({ kind: 'dcr', issuer: newIssuer });
+    expect(second.registration.clientId).not.toBe(first.registration.clientId);
+    // The old client id never reached the new server: the browser went there with the new one.
+    expect(urls).toHaveLength(1);
+    const sent = new URL(urls[0] ?? '');
+    expect(sent.origin).toBe(newIssuer);
+    expect(sent.searchParams.get('client_id')).toBe(second.registration.clientId);
+    expect(await whoami(sandbox().mcpUrl, second.tokens.accessToken)).toContain(DEMO.email);
   });
 });
