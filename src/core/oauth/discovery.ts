@@ -110,33 +110,38 @@ export function sdkMetadata(server: OAuthServerInfo): AuthorizationServerMetadat
 
 /**
  * An unauthenticated MCP request, as a client without a token makes it: the 401 challenge may
- * point at the resource metadata and name the scope the server wants.
+ * point at the resource metadata and name the scope the server wants. A server may let
+ * `initialize` through without a token and challenge only the calls after it, so a `tools/list`
+ * is tried too before going without a challenge.
  */
 async function readChallenge(
   url: URL,
   fetchFn: FetchLike,
 ): Promise<{ resourceMetadataUrl?: URL; scope?: string }> {
-  const response = await fetchFn(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
+  const initialize = {
+    method: 'initialize',
+    params: {
+      protocolVersion: LATEST_PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: { name: 'splattr-companion', version: '1' },
     },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: LATEST_PROTOCOL_VERSION,
-        capabilities: {},
-        clientInfo: { name: 'splattr-companion', version: '1' },
+  };
+  for (const request of [initialize, { method: 'tools/list', params: {} }]) {
+    const response = await fetchFn(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
       },
-    }),
-  });
-  await response.body?.cancel();
-  if (response.status !== 401) return {};
-  const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(response);
-  return { resourceMetadataUrl, scope };
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, ...request }),
+    });
+    await response.body?.cancel();
+    if (response.status === 401) {
+      const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(response);
+      return { resourceMetadataUrl, scope };
+    }
+  }
+  return {};
 }
 
 /** The challenge's metadata URL first, then the well-known URLs (path-aware, then root). */

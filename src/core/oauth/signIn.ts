@@ -95,7 +95,9 @@ export async function signIn(options: SignInOptions): Promise<SignInResult> {
   };
   const client = await obtainClient(server, choice);
   try {
-    return await authorize(server, client, options);
+    // A registration made a moment ago in this sign-in cannot have been deleted: no check.
+    const justRegistered = client !== choice.kept && client.registration.kind === 'dcr';
+    return await authorize(server, client, options, !justRegistered);
   } catch (error) {
     if (!(error instanceof RegistrationRejectedError)) throw error;
     const { kind } = client.registration;
@@ -110,7 +112,7 @@ export async function signIn(options: SignInOptions): Promise<SignInResult> {
       ...choice,
       clientMetadataUrl: kind === 'cimd' ? undefined : choice.clientMetadataUrl,
     });
-    return authorize(server, fresh, options);
+    return authorize(server, fresh, options, fresh.registration.kind !== 'dcr');
   }
 }
 
@@ -118,6 +120,7 @@ async function authorize(
   server: OAuthServerInfo,
   client: ObtainedClient,
   options: SignInOptions,
+  checkFirst: boolean,
 ): Promise<SignInResult> {
   const { registration, clientSecret } = client;
   const fetchFn = signInFetch(options.fetch, options.signal);
@@ -147,7 +150,8 @@ async function authorize(
       resource: server.resource,
     });
     if (scope.split(' ').includes('openid')) authorizationUrl.searchParams.set('nonce', nonce);
-    await checkAuthorizationRequest(authorizationUrl, loopback.redirectUri, fetchFn);
+    if (checkFirst)
+      await checkAuthorizationRequest(authorizationUrl, loopback.redirectUri, fetchFn);
 
     const url = authorizationUrl.href;
     options.onAuthorizationUrl?.(url);

@@ -261,6 +261,8 @@ describe('discovery', () => {
     const info = await discoverServer(`${fake.origin}/mcp`);
     expect(info.issuer).toBe(fake.origin);
     expect(fake.requests).toEqual([
+      // initialize, then tools/list: a server may challenge only the calls after initialize.
+      '/mcp',
       '/mcp',
       '/.well-known/oauth-protected-resource/mcp',
       '/.well-known/oauth-protected-resource',
