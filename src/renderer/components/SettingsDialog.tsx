@@ -78,60 +78,34 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
     }
   }
 
-  const describedBy = (help: string) => (error ? `settings-error ${help}` : help);
   return (
     <form onSubmit={save} noValidate>
-      <div className="field">
-        <label htmlFor="server-url">Splattr server address</label>
-        <input
-          id="server-url"
-          type="url"
-          inputMode="url"
-          spellCheck={false}
-          autoComplete="off"
-          value={serverUrl}
-          onChange={(event) => setServerUrl(event.target.value)}
-          aria-describedby={describedBy('server-url-help')}
-          aria-invalid={error ? true : undefined}
-        />
-        <p id="server-url-help" className="small muted">
-          The default is {DEFAULT_SPLATTR_MCP_URL}. New connections use this address. It must start
-          with https:// (http:// only for this computer).
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor="client-id">Client ID (optional)</label>
-        <input
-          id="client-id"
-          type="text"
-          spellCheck={false}
-          autoComplete="off"
-          value={clientId}
-          onChange={(event) => setClientId(event.target.value)}
-          aria-describedby={describedBy('client-id-help')}
-        />
-        <p id="client-id-help" className="small muted">
-          Only if your Splattr administrator registered this app for you. A client secret, if any,
-          is read from SPLATTR_CLIENT_SECRET and kept in the system keychain.
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor="client-metadata-url">Client metadata document address</label>
-        <input
-          id="client-metadata-url"
-          type="url"
-          inputMode="url"
-          spellCheck={false}
-          autoComplete="off"
-          value={clientMetadataUrl}
-          onChange={(event) => setClientMetadataUrl(event.target.value)}
-          aria-describedby={describedBy('client-metadata-url-help')}
-        />
-        <p id="client-metadata-url-help" className="small muted">
-          The default is {DEFAULT_CLIENT_METADATA_URL}. Change it only if your organization hosts
-          its own copy.
-        </p>
-      </div>
+      <TextField
+        id="server-url"
+        label="Splattr server address"
+        url
+        value={serverUrl}
+        onChange={setServerUrl}
+        error={error}
+        help={`The default is ${DEFAULT_SPLATTR_MCP_URL}. New connections use this address. It must start with https:// (http:// only for this computer).`}
+      />
+      <TextField
+        id="client-id"
+        label="Client ID (optional)"
+        value={clientId}
+        onChange={setClientId}
+        error={error}
+        help="Only if your Splattr administrator registered this app for you. A client secret, if any, is read from SPLATTR_CLIENT_SECRET and kept in the system keychain."
+      />
+      <TextField
+        id="client-metadata-url"
+        label="Client metadata document address"
+        url
+        value={clientMetadataUrl}
+        onChange={setClientMetadataUrl}
+        error={error}
+        help={`The default is ${DEFAULT_CLIENT_METADATA_URL}. Change it only if your organization hosts its own copy.`}
+      />
       {error ? (
         <p id="settings-error" className="field-error" role="alert">
           {error}
@@ -146,5 +120,39 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
         </button>
       </div>
     </form>
+  );
+}
+
+type TextFieldProps = {
+  id: string;
+  label: string;
+  /** An address field: the URL keyboard on touch devices. */
+  url?: boolean;
+  value: string;
+  onChange: (value: string) => void;
+  help: string;
+  /** The form's error, which every field points to while it is shown. */
+  error: string | null;
+};
+
+function TextField({ id, label, url, value, onChange, help, error }: TextFieldProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type={url ? 'url' : 'text'}
+        inputMode={url ? 'url' : undefined}
+        spellCheck={false}
+        autoComplete="off"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={error ? `settings-error ${id}-help` : `${id}-help`}
+        aria-invalid={error ? true : undefined}
+      />
+      <p id={`${id}-help`} className="small muted">
+        {help}
+      </p>
+    </div>
   );
 }
