@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import type { CompanionApi } from '../shared/api';
 import { CLIENT_IDS, CLIENT_NAMES, ClientIdSchema, type ClientId } from '../shared/clients';
 import {
+  ACCOUNT_NOT_SHARED_SENTENCE,
   accountLine,
+  accountShared,
   STATUS_LABELS,
   statusSummary,
   type Account,
@@ -201,9 +203,9 @@ async function withSignIn<T>(
 
 /** The end of "Connected …": who signed in, or that the server did not say. */
 function signedInAs(account: Account): string {
-  return account.email || account.name
+  return accountShared(account)
     ? ` as ${accountLine({ account })}.`
-    : '. The Splattr server did not share which account signed in.';
+    : `. ${ACCOUNT_NOT_SHARED_SENTENCE}`;
 }
 
 function parseClient(value: string | undefined): ClientId {

@@ -31,6 +31,13 @@ export type Account = z.infer<typeof AccountSchema>;
 
 /** What the UI and the CLI say when the server did not say who signed in. */
 export const ACCOUNT_NOT_SHARED = 'account not shared by the server';
+export const ACCOUNT_NOT_SHARED_SENTENCE =
+  'The Splattr server did not share which account signed in.';
+
+/** Whether the server said who signed in (OAuth servers need not). */
+export function accountShared(account: Account): boolean {
+  return Boolean(account.email ?? account.name);
+}
 
 /** What the UI and `list --json` see of a connection. Never holds a secret. */
 export const ConnectionSchema = z.object({
