@@ -49,7 +49,7 @@ export function signInFetch(base: FetchLike = fetch, signal?: AbortSignal): Fetc
 }
 
 /** The same response, whose body errors (with our sentence) once it passes `limit` bytes. */
-function capBody(response: Response, limit: number): Response {
+export function capBody(response: Response, limit = MAX_SIGN_IN_BODY_BYTES): Response {
   // A body on these statuses is not allowed in a Response; there is none to cap.
   if (!response.body || [101, 204, 205, 304].includes(response.status)) return response;
   const declared = Number(response.headers.get('content-length'));

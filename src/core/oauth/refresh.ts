@@ -6,7 +6,9 @@ import {
   UnauthorizedClientError,
 } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { CompanionError } from '../../shared/errors';
 import { sdkMetadata } from './discovery';
+import { capBody } from './http';
 import {
   clientInformationOf,
   toTokenSet,
@@ -51,7 +53,7 @@ export async function refreshTokens(
       clientInformation: clientInformationOf({ registration, clientSecret: options.clientSecret }),
       refreshToken,
       resource: server.resource,
-      fetchFn: (url, init) => baseFetch(url, { ...init, signal }),
+      fetchFn: async (url, init) => capBody(await baseFetch(url, { ...init, signal })),
     });
     return { kind: 'ok', tokens: toTokenSet(tokens, now()) };
   } catch (error) {
@@ -71,7 +73,8 @@ function classify(error: unknown): RefreshOutcome {
   if (error instanceof Error && error.name === 'TimeoutError') {
     return { kind: 'transient', reason: 'timeout' };
   }
-  if (error instanceof Error && error.name === 'ZodError') {
+  // A body past the cap, or one the SDK's schema refuses.
+  if (error instanceof CompanionError || (error instanceof Error && error.name === 'ZodError')) {
     return { kind: 'transient', reason: 'malformed_response' };
   }
   return { kind: 'transient', reason: 'network' };
