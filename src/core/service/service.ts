@@ -261,16 +261,19 @@ export async function createCompanionService(
   async function reconnect({ id }: { id: string }): Promise<Connection> {
     const record = activeRecord(id);
     const stepUp = (await statusFiles.read(id))?.stepUpScope;
+    // Read only for a confidential client: a public one has none, and this is a keychain trip.
+    const method = record.registration.tokenEndpointAuthMethod ?? 'none';
+    const keptSecret = method === 'none' ? undefined : (await clientSecrets.get(id))?.clientSecret;
     // Discovery runs again (no stored server info): the resource may name another
     // authorization server now, and a registration is reused only with its own issuer.
     const result = await runSignIn(record.client, {
       serverUrl: record.serverUrl,
       ...clientOptions(),
       registration: { issuer: record.server.issuer, ...record.registration },
-      clientSecret: (await clientSecrets.get(id))?.clientSecret,
+      clientSecret: keptSecret,
       ...(stepUp ? { scope: stepUp } : {}),
     });
-    await keepClientSecret(id, result.clientSecret);
+    await keepClientSecret(id, result.clientSecret, keptSecret);
     // storeTokens clears needs-sign-in: the running bridges notice and carry on.
     await tokens.storeTokens(id, result.tokens);
     registry.update(id, {
@@ -290,7 +293,12 @@ export async function createCompanionService(
   }
 
   /** The keychain holds the secret of the registration in use, or nothing. */
-  async function keepClientSecret(id: string, clientSecret: string | undefined): Promise<void> {
+  async function keepClientSecret(
+    id: string,
+    clientSecret: string | undefined,
+    previous?: string,
+  ): Promise<void> {
+    if (clientSecret === previous) return;
     if (clientSecret) await clientSecrets.set(id, { clientSecret });
     else await clientSecrets.delete(id);
   }
