@@ -64,9 +64,14 @@ describe('the CLI with a pre-registered client, against a server that shares no 
     const tested = await runCli(['test', 'cursor'], env).done;
     expect(tested.code).toBe(0);
 
+    const grantsOf = async () =>
+      (await sandbox.controls.listGrants(DEMO.email)).map((grant) => grant.clientId);
+    expect(await grantsOf()).toContain(given.clientId);
     const removed = await runCli(['remove', id, '--yes'], env).done;
     expect(removed.code).toBe(0);
     expect(await keytar.getPassword(SECRET_SERVICE, id)).toBeNull();
+    // Revoked at Splattr: the revocation authenticated with the secret from the keychain.
+    expect(await grantsOf()).not.toContain(given.clientId);
   });
 
   it('refuses a plain-http address of another computer before any request, changing nothing', async () => {
