@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import keytar from 'keytar';
 import { describe, expect, it } from 'vitest';
+import { createTokenStore } from '../../../src/core/credentials/tokenStore';
 import { KEYCHAIN_SERVICE } from '../../../src/shared/server';
 import { completeSignIn } from '../../helpers/browser';
 import { runCli, withCliHome } from '../../helpers/cli';
@@ -63,6 +64,17 @@ describe('the CLI with a pre-registered client, against a server that shares no 
     // The bridge, started as the client would, uses the connection without an account.
     const tested = await runCli(['test', 'cursor'], env).done;
     expect(tested.code).toBe(0);
+
+    // Expired tokens: the bridge refreshes, authenticating with the secret from the keychain.
+    const tokens = createTokenStore();
+    const stored = await tokens.get(id);
+    if (!stored) throw new Error('no tokens were stored');
+    await tokens.set(id, { ...stored, expiresAt: Date.now() - 1_000 });
+    sandbox.controls.resetTokenRequests();
+    const refreshed = await runCli(['test', 'cursor'], env).done;
+    expect(refreshed.code).toBe(0);
+    expect(sandbox.controls.tokenRequests()).toEqual({ refresh_token: 1 });
+    expect((await tokens.get(id))?.accessToken).not.toBe(stored.accessToken);
 
     const grantsOf = async () =>
       (await sandbox.controls.listGrants(DEMO.email)).map((grant) => grant.clientId);
