@@ -53,7 +53,12 @@ export async function startSandboxProcess(): Promise<SandboxProcess> {
     origin: info.origin,
     mcpUrl: info.mcpUrl,
     controls: remoteControls(info.origin, info.controlToken),
-    asSandbox: { ...info, controls: unavailable, close: async () => undefined },
+    asSandbox: {
+      ...info,
+      clientMetadataUrl: `${info.origin}/client-metadata.json`,
+      controls: unavailable,
+      close: async () => undefined,
+    },
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise((resolve) => child.once('exit', resolve));

@@ -2,9 +2,12 @@ import { parseArgs } from 'node:util';
 import type { CompanionApi } from '../shared/api';
 import { CLIENT_IDS, CLIENT_NAMES, ClientIdSchema, type ClientId } from '../shared/clients';
 import {
+  ACCOUNT_NOT_SHARED_SENTENCE,
   accountLine,
+  accountShared,
   STATUS_LABELS,
   statusSummary,
+  type Account,
   type Connection,
   type ConnectionStatus,
 } from '../shared/connection';
@@ -47,6 +50,7 @@ const COMMANDS = new Set([
 const OPTIONS = {
   json: { type: 'boolean' },
   server: { type: 'string' },
+  'client-id': { type: 'string' },
   'no-open': { type: 'boolean' },
   replace: { type: 'boolean' },
   yes: { type: 'boolean' },
@@ -117,9 +121,14 @@ async function runCommand(
     case 'add': {
       const client = parseClient(target);
       const result = await withSignIn(service, values, deps, () =>
-        service.add({ client, replace: values.replace, serverUrl: values.server }),
+        service.add({
+          client,
+          replace: values.replace,
+          serverUrl: values.server,
+          clientId: values['client-id'],
+        }),
       );
-      io.out(`Connected ${CLIENT_NAMES[client]} as ${accountLine(result.connection)}.`);
+      io.out(`Connected ${CLIENT_NAMES[client]}${signedInAs(result.connection.account)}`);
       if (result.nextStep === 'restart_client') {
         io.out(`Restart ${CLIENT_NAMES[client]} to load Splattr.`);
       } else if (result.nextStep === 'enable_in_client') {
@@ -134,7 +143,7 @@ async function runCommand(
       const updated = await withSignIn(service, values, deps, () =>
         service.reconnect({ id: connection.id }),
       );
-      io.out(`${CLIENT_NAMES[updated.client]} is connected again as ${accountLine(updated)}.`);
+      io.out(`${CLIENT_NAMES[updated.client]} is connected again${signedInAs(updated.account)}`);
       return;
     }
     case 'test': {
@@ -190,6 +199,13 @@ async function withSignIn<T>(
   } finally {
     stop();
   }
+}
+
+/** The end of "Connected …": who signed in, or that the server did not say. */
+function signedInAs(account: Account): string {
+  return accountShared(account)
+    ? ` as ${accountLine({ account })}.`
+    : `. ${ACCOUNT_NOT_SHARED_SENTENCE}`;
 }
 
 function parseClient(value: string | undefined): ClientId {

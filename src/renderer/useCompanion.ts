@@ -1,7 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AddResult, CompanionEvent } from '../shared/api';
 import { CLIENT_NAMES, type ClientId, type ClientInfo } from '../shared/clients';
-import { accountLine, type Connection } from '../shared/connection';
+import {
+  ACCOUNT_NOT_SHARED_SENTENCE,
+  accountLine,
+  accountShared,
+  type Connection,
+} from '../shared/connection';
 import { api } from './api';
 import { errorInfo } from './errors';
 
@@ -16,6 +21,13 @@ export type Toast = {
 export type SignIn = { client: ClientId; connectionId?: string; url?: string };
 
 export type NextStep = { client: ClientId; kind: Exclude<AddResult['nextStep'], 'none'> };
+
+/** Who signed in, or that the server did not say. */
+function signedInLine(connection: Connection): string {
+  return accountShared(connection.account)
+    ? `Signed in as ${accountLine(connection)}.`
+    : ACCOUNT_NOT_SHARED_SENTENCE;
+}
 
 function load() {
   return Promise.all([api().listClients({}), api().listConnections({})]);
@@ -142,7 +154,7 @@ export function useCompanion() {
       toast(
         'success',
         `Splattr is added to ${CLIENT_NAMES[client]}`,
-        `Signed in as ${accountLine(result.connection)}.`,
+        signedInLine(result.connection),
       );
       if (result.nextStep !== 'none') setNextStep({ client, kind: result.nextStep });
       await refresh();
@@ -161,7 +173,7 @@ export function useCompanion() {
       toast(
         'success',
         `${CLIENT_NAMES[connection.client]} is connected again`,
-        accountLine(result),
+        signedInLine(result),
       );
       await refresh();
     },

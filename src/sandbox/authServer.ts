@@ -9,21 +9,43 @@ export const SCOPES = ['openid', 'email', 'profile'] as const;
 const SCOPE = SCOPES.join(' ');
 const DAY = 24 * 60 * 60;
 
+export type RegistrationMode = 'dcr' | 'cimd' | 'both';
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+
+/** A client registered by an administrator, as a deployment without self-registration has. */
+export interface PreRegisteredClient {
+  clientId: string;
+  /** Absent for `none`. */
+  clientSecret?: string;
+  method: ClientAuthMethod;
+}
+
 export interface AuthServerOptions {
   issuer: string;
   mcpUrl: string;
   accessTokenTtl: number;
   accounts: AccountStore;
   store: OidcStore;
+  /** How clients register themselves: dynamic registration, metadata documents, or either. */
+  registration?: RegistrationMode;
+  /** Its method becomes the only one the token endpoint accepts. */
+  preRegistered?: PreRegisteredClient;
+  /** false: no ID token and no userinfo, as a plain OAuth server. */
+  identity?: boolean;
+  /** false: no refresh tokens, ever. */
+  refreshTokens?: boolean;
 }
 
 /**
  * Splattr's authorization server, on oidc-provider: open dynamic registration for public native
- * clients, PKCE S256, refresh tokens without offline_access, and opaque access tokens bound to
- * the MCP resource so the MCP server can look each one up (and see a revoke at once).
+ * clients and/or client metadata documents, PKCE S256, refresh tokens without offline_access,
+ * and opaque access tokens bound to the MCP resource so the MCP server can look each one up (and
+ * see a revoke at once). The options turn it into the other servers the spec allows.
  */
 export async function createAuthServer(options: AuthServerOptions): Promise<Provider> {
-  const { mcpUrl, accounts } = options;
+  const { mcpUrl, accounts, preRegistered } = options;
+  const registration = options.registration ?? 'dcr';
+  const identity = options.identity ?? true;
   const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
   const signingKey = {
     ...privateKey.export({ format: 'jwk' }),
@@ -48,11 +70,28 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Prov
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
     },
+    ...(preRegistered
+      ? {
+          clients: [
+            {
+              client_id: preRegistered.clientId,
+              ...(preRegistered.clientSecret ? { client_secret: preRegistered.clientSecret } : {}),
+              token_endpoint_auth_method: preRegistered.method,
+              application_type: 'native',
+              redirect_uris: ['http://127.0.0.1/callback'],
+              grant_types: ['authorization_code', 'refresh_token'],
+              response_types: ['code'],
+            },
+          ],
+        }
+      : {}),
+    // Extra discovery fields: the CIMD flag (draft-ietf-oauth-client-id-metadata-document).
+    discovery: registration === 'dcr' ? {} : { client_id_metadata_document_supported: true },
     features: {
       devInteractions: { enabled: false },
-      registration: { enabled: true },
+      registration: { enabled: registration !== 'cimd' },
       revocation: { enabled: true },
-      userinfo: { enabled: true },
+      userinfo: { enabled: identity },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => mcpUrl,
@@ -70,7 +109,8 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Prov
     },
     pkce: { required: () => true },
     // Splattr's native clients get refresh tokens without asking for offline_access.
-    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: (_ctx, client) =>
+      options.refreshTokens !== false && client.grantTypeAllowed('refresh_token'),
     ttl: {
       AccessToken: options.accessTokenTtl,
       AuthorizationCode: 60,
@@ -95,7 +135,7 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Prov
         }),
       };
     },
-    clientAuthMethods: ['none'],
+    clientAuthMethods: [preRegistered?.method ?? 'none'],
     clientBasedCORS: () => true,
     renderError: (ctx: KoaContextWithOIDC, out) => {
       ctx.type = 'html';
@@ -108,6 +148,15 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Prov
 
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = false;
+  // oidc-provider has no switch for "no ID token": a plain OAuth server's token response.
+  if (!identity) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.path === '/token' && ctx.body && typeof ctx.body === 'object') {
+        delete (ctx.body as Record<string, unknown>).id_token;
+      }
+    });
+  }
   // RFC 8414 clients look here; oidc-provider only serves the OpenID discovery path.
   provider.use(async (ctx, next) => {
     if (ctx.path === '/.well-known/oauth-authorization-server') {

@@ -12,6 +12,7 @@ const COMMANDS: {
   deleteClient: (c, body) =>
     c.deleteClient(z.object({ clientId: z.string() }).parse(body).clientId),
   tokenRequests: (c) => c.tokenRequests(),
+  moveAuthorizationServer: (c) => c.moveAuthorizationServer(),
   resetTokenRequests: (c) => c.resetTokenRequests(),
   listGrants: (c, body) => c.listGrants(Email.parse(body).email),
   issueTokens: (c, body) =>

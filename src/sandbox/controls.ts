@@ -44,9 +44,15 @@ export interface SandboxControls {
   /** MCP requests served since start or the last reset, by era and JSON-RPC method (or verb). */
   mcpRequests(): McpRequestCounts;
   resetMcpRequests(): void;
+  /**
+   * Moves the resource to a new authorization server (its own port, registrations and grants):
+   * the resource metadata names it and the MCP server accepts only its tokens from then on.
+   */
+  moveAuthorizationServer(): Promise<{ issuer: string }>;
 }
 
 export function createControls(deps: {
+  moveAuthorizationServer: () => Promise<{ issuer: string }>;
   origin: string;
   mcpUrl: string;
   accounts: AccountStore;
@@ -91,5 +97,6 @@ export function createControls(deps: {
     setMcpEra: (era) => deps.setMcpEra(era),
     mcpRequests: () => deps.requests.counted(),
     resetMcpRequests: () => deps.requests.reset(),
+    moveAuthorizationServer: () => deps.moveAuthorizationServer(),
   };
 }

@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { AccountStore } from './accounts';
 import { logActivity } from './activityLog';
-import { createAuthServer } from './authServer';
+import {
+  createAuthServer,
+  type ClientAuthMethod,
+  type PreRegisteredClient,
+  type RegistrationMode,
+} from './authServer';
+import {
+  fetchClientMetadataDocument,
+  servedClientMetadataDocument,
+} from './clientMetadataDocuments';
 import { BrowserSessions } from './browserSessions';
 import { controlRoutes } from './controlRoutes';
 import { createControls, type SandboxControls } from './controls';
@@ -23,6 +34,12 @@ import { TokenEndpointMonitor } from './tokenEndpoint';
 import { ToolListChanges } from './toolListChanges';
 
 export { DEMO_ACCOUNTS } from './accounts';
+export type { ClientAuthMethod, RegistrationMode } from './authServer';
+
+/** The app's Client ID Metadata Document, as shipped. */
+const CLIENT_METADATA_FILE = fileURLToPath(
+  new URL('../../resources/client-metadata.json', import.meta.url),
+);
 export { NO_USER } from './tools';
 export type { SandboxControls } from './controls';
 export { MCP_ERAS, type McpEra } from './eras';
@@ -38,6 +55,14 @@ export interface SandboxOptions {
   testTools?: boolean;
   /** Which MCP revisions /mcp speaks; default 'dual' (2025-11-25 sessions and 2026-07-28). */
   era?: McpEra;
+  /** How clients register: 'dcr' (the default), 'cimd' (metadata documents only) or 'both'. */
+  registration?: RegistrationMode;
+  /** Adds a pre-registered client with this token endpoint authentication, the only one accepted. */
+  preRegistered?: ClientAuthMethod;
+  /** false: the server issues no ID token and has no userinfo (it never says who signed in). */
+  identity?: boolean;
+  /** false: no refresh tokens. */
+  refreshTokens?: boolean;
   log?: (line: string) => void;
 }
 
@@ -46,6 +71,10 @@ export interface Sandbox {
   mcpUrl: string;
   issuer: string;
   controlToken: string;
+  /** Where the sandbox serves the app's client metadata document (its `client_id`). */
+  clientMetadataUrl: string;
+  /** The pre-registered client, when asked for. */
+  preRegistered?: PreRegisteredClient;
   controls: SandboxControls;
   close(): Promise<void>;
 }
@@ -62,14 +91,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const mcpUrl = `${origin}/mcp`;
   const controlToken = randomBytes(24).toString('base64url');
 
-  const store = new OidcStore();
+  const clientMetadataUrl = `${origin}/client-metadata.json`;
+  const registration = options.registration ?? 'dcr';
+  const store = new OidcStore(registration === 'dcr' ? undefined : fetchClientMetadataDocument);
   const accounts = await AccountStore.create();
+  const preRegistered = options.preRegistered
+    ? preRegisteredClient(options.preRegistered)
+    : undefined;
   const provider = await createAuthServer({
     issuer,
     mcpUrl,
     accessTokenTtl: options.accessTokenTtl ?? 3600,
     accounts,
     store,
+    registration,
+    preRegistered,
+    identity: options.identity,
+    refreshTokens: options.refreshTokens,
   });
   const tokenEndpoint = new TokenEndpointMonitor();
   provider.use(tokenEndpoint.middleware);
@@ -81,10 +119,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const requests = new McpRequestLog();
   const cancellations = new CancellationLog();
   const era = options.era ?? 'dual';
+  // The authorization server the resource names; moveAuthorizationServer() replaces it.
+  const authorization = { provider, issuer };
   const mcp = mcpEndpoint({
-    provider,
+    get provider() {
+      return authorization.provider;
+    },
     mcpUrl,
-    issuer,
+    get issuer() {
+      return authorization.issuer;
+    },
     resourceMetadataUrl: `${origin}/.well-known/oauth-protected-resource/mcp`,
     era,
     accounts,
@@ -96,7 +140,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     toolAuthErrors: options.toolAuthErrors ?? false,
     testTools: options.testTools ?? false,
   });
+  let moved: Server | undefined;
+  /** A second authorization server on its own port, which the resource names from now on. */
+  async function moveAuthorizationServer(): Promise<{ issuer: string }> {
+    if (moved) return { issuer: authorization.issuer };
+    moved = createServer();
+    await listen(moved, 0);
+    const nextIssuer = `http://127.0.0.1:${(moved.address() as AddressInfo).port}`;
+    const nextProvider = await createAuthServer({
+      issuer: nextIssuer,
+      mcpUrl,
+      accessTokenTtl: options.accessTokenTtl ?? 3600,
+      accounts,
+      store: new OidcStore(),
+      identity: options.identity,
+      refreshTokens: options.refreshTokens,
+    });
+    const nextApp = express();
+    nextApp.disable('x-powered-by');
+    nextApp.use(interactionRoutes({ provider: nextProvider, accounts, sessions }));
+    nextApp.use(nextProvider.callback());
+    moved.on('request', nextApp);
+    Object.assign(authorization, { provider: nextProvider, issuer: nextIssuer });
+    return { issuer: nextIssuer };
+  }
+
   const controls = createControls({
+    moveAuthorizationServer,
     origin,
     mcpUrl,
     accounts,
@@ -118,6 +188,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   app.get('/', (_req, res) => {
     res.type('html').send(homePage(mcpUrl));
   });
+  // Splattr hosts the app's document; the sandbox serves the same one at its own address.
+  const shippedDocument = JSON.parse(await readFile(CLIENT_METADATA_FILE, 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  app.get('/client-metadata.json', (_req, res) => {
+    res.json(servedClientMetadataDocument(shippedDocument, clientMetadataUrl));
+  });
   app.use(provider.callback());
   server.on('request', app);
 
@@ -126,13 +204,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     mcpUrl,
     issuer,
     controlToken,
+    clientMetadataUrl,
+    preRegistered,
     controls,
     close: async () => {
       await mcp.close();
+      if (moved) {
+        const closedToo = new Promise<void>((resolve) => moved?.close(() => resolve()));
+        moved.closeAllConnections();
+        await closedToo;
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
     },
+  };
+}
+
+function preRegisteredClient(method: ClientAuthMethod): PreRegisteredClient {
+  return {
+    clientId: `splattr-companion-${method.replaceAll('_', '-')}`,
+    clientSecret: method === 'none' ? undefined : randomBytes(24).toString('base64url'),
+    method,
   };
 }
 

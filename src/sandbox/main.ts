@@ -1,14 +1,30 @@
 import { parseArgs } from 'node:util';
 import { MCP_ERAS } from './eras';
 
-const USAGE =
-  'Usage: npm run sandbox -- [--port N] [--access-token-ttl SECONDS] [--tool-auth-errors] [--test-tools] [--era legacy|modern|dual]';
-
 const ERA_REVISIONS = {
   legacy: 'MCP 2025-11-25 and earlier',
   modern: 'MCP 2026-07-28',
   dual: 'MCP 2025-11-25 and 2026-07-28, chosen per request',
 } as const;
+const USAGE = `Usage: npm run sandbox -- [--port N] [--access-token-ttl SECONDS] [--tool-auth-errors] [--test-tools]
+    [--era legacy|modern|dual]
+    [--registration dcr|cimd|both] [--pre-registered none|client_secret_basic|client_secret_post]
+    [--no-identity] [--no-refresh-tokens]`;
+
+const REGISTRATION_MODES = ['dcr', 'cimd', 'both'] as const;
+const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  name: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    fail(`${name} must be one of ${allowed.join(', ')}, not "${value}".`);
+  }
+  return value as T;
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -32,6 +48,10 @@ const { values } = (() => {
         'tool-auth-errors': { type: 'boolean', default: false },
         'test-tools': { type: 'boolean', default: false },
         era: { type: 'string', default: 'dual' },
+        registration: { type: 'string' },
+        'pre-registered': { type: 'string' },
+        'no-identity': { type: 'boolean', default: false },
+        'no-refresh-tokens': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -48,6 +68,8 @@ if (values.help) {
 }
 
 const port = positiveInteger(values.port, '--port', 0);
+const registration = oneOf(values.registration, REGISTRATION_MODES, '--registration');
+const preRegistered = oneOf(values['pre-registered'], AUTH_METHODS, '--pre-registered');
 if (port > 65535) fail(`--port must be at most 65535, not ${port}.`);
 const era = MCP_ERAS.find((name) => name === values.era);
 if (!era) fail(`--era must be one of ${MCP_ERAS.join(', ')}, not "${values.era}".`);
@@ -60,6 +82,10 @@ const sandbox = await startSandbox({
   toolAuthErrors: values['tool-auth-errors'],
   testTools: values['test-tools'],
   era,
+  registration,
+  preRegistered,
+  identity: !values['no-identity'],
+  refreshTokens: !values['no-refresh-tokens'],
   log: (line) => process.stderr.write(`${line}\n`),
 }).catch((error: unknown) => {
   const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -69,7 +95,11 @@ const sandbox = await startSandbox({
 const modes = [
   values['tool-auth-errors'] && 'tool-auth-errors',
   values['test-tools'] && 'test-tools',
+  registration && `registration ${registration}`,
+  values['no-identity'] && 'no ID token or userinfo',
+  values['no-refresh-tokens'] && 'no refresh tokens',
 ].filter(Boolean);
+const given = sandbox.preRegistered;
 process.stdout.write(
   [
     'Splattr sandbox is running.',
@@ -78,6 +108,13 @@ process.stdout.write(
     `  Issuer:         ${sandbox.issuer}`,
     `  Security page:  ${sandbox.origin}/settings/security`,
     `  Access tokens:  ${values['access-token-ttl']} s${modes.length ? `   Modes: ${modes.join(', ')}` : ''}`,
+    `  Client metadata document: ${sandbox.clientMetadataUrl}`,
+    ...(given
+      ? [
+          `  Pre-registered client (${given.method}): --client-id ${given.clientId}` +
+            (given.clientSecret ? `  SPLATTR_CLIENT_SECRET=${given.clientSecret}` : ''),
+        ]
+      : []),
     '  Demo accounts:',
     ...DEMO_ACCOUNTS.map((a) => `    ${a.email} / ${a.password}  (${a.name}, ${a.organization})`),
     `  Control token:  ${sandbox.controlToken}  (POST ${sandbox.origin}/__sandbox/<control>)`,

@@ -21,9 +21,11 @@ export function bearerAuth(options: {
   resourceMetadataUrl: string;
   toolAuthErrors: boolean;
 }) {
-  const { provider, mcpUrl, resourceMetadataUrl } = options;
+  const { mcpUrl, resourceMetadataUrl } = options;
 
   const verify = async (token: string): Promise<AuthInfo | undefined> => {
+    // Read per request: the sandbox can move the resource to another authorization server.
+    const { provider } = options;
     const accessToken = await provider.AccessToken.find(token);
     if (!accessToken?.accountId || !accessToken.grantId || !accessToken.clientId) return undefined;
     const audiences = [accessToken.aud].flat();

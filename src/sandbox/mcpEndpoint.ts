@@ -44,7 +44,6 @@ export function mcpEndpoint(options: McpEndpointOptions): {
 
   const metadata = {
     resource: options.mcpUrl,
-    authorization_servers: [options.issuer],
     scopes_supported: ['openid', 'email', 'profile'],
     bearer_methods_supported: ['header'],
     resource_name: 'Splattr',
@@ -54,7 +53,10 @@ export function mcpEndpoint(options: McpEndpointOptions): {
     '/.well-known/oauth-protected-resource',
   ]) {
     router.get(path, (_req, res) => {
-      res.set('Access-Control-Allow-Origin', '*').json(metadata);
+      // The issuer is read per request: the sandbox can move to another authorization server.
+      res
+        .set('Access-Control-Allow-Origin', '*')
+        .json({ ...metadata, authorization_servers: [options.issuer] });
     });
   }
 

@@ -13,6 +13,14 @@ interface Entry {
 export class OidcStore {
   private readonly models = new Map<string, Map<string, Entry>>();
 
+  /**
+   * @param resolveClient finds a client this store does not hold (a client metadata document
+   * URL), when the authorization server supports that.
+   */
+  constructor(
+    private readonly resolveClient?: (clientId: string) => Promise<AdapterPayload | undefined>,
+  ) {}
+
   /** The adapter factory oidc-provider is configured with. */
   readonly adapter = (name: string): Adapter => {
     const entries = this.model(name);
@@ -33,8 +41,10 @@ export class OidcStore {
           expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined,
         });
       },
-      async find(id) {
-        return live(id)?.payload;
+      find: async (id) => {
+        const found = live(id)?.payload;
+        if (found || name !== 'Client' || !this.resolveClient) return found;
+        return this.resolveClient(id);
       },
       async findByUid(uid) {
         return findBy('uid', uid);

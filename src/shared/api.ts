@@ -8,6 +8,13 @@ const ConnectionRef = z.object({ id: z.string().min(1).max(200) });
 export const SettingsSchema = z.object({
   /** The Splattr MCP URL in use; SPLATTR_MCP_URL overrides it. */
   serverUrl: z.url(),
+  /**
+   * Advanced: a client id the Splattr administrator registered for this app (its secret, if
+   * any, comes from SPLATTR_CLIENT_SECRET and is kept in the keychain). Empty: none.
+   */
+  clientId: z.string().trim().max(500).optional(),
+  /** Advanced: where the app's client metadata document is hosted; SPLATTR_CLIENT_METADATA_URL overrides it. */
+  clientMetadataUrl: z.url().optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -41,6 +48,8 @@ export const API_METHODS = {
       replace: z.boolean().optional(),
       /** Another Splattr MCP URL than the configured one (the CLI's --server). */
       serverUrl: z.url().optional(),
+      /** A pre-registered client id (the CLI's --client-id); the secret comes from the environment. */
+      clientId: z.string().trim().min(1).max(500).optional(),
     }),
     output: AddResultSchema,
   },

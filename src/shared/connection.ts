@@ -21,12 +21,23 @@ export const STATUS_LABELS: Record<ConnectionStatus, string> = {
 export const NEEDS_SIGN_IN_HINT =
   'Splattr access ended (it was revoked or expired). Click Reconnect to sign in again.';
 
+/** All optional: a server may not say who signed in (no ID token, no userinfo). */
 export const AccountSchema = z.object({
-  email: z.string(),
+  email: z.string().optional(),
   name: z.string().optional(),
   organization: z.string().optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;
+
+/** What the UI and the CLI say when the server did not say who signed in. */
+export const ACCOUNT_NOT_SHARED = 'account not shared by the server';
+export const ACCOUNT_NOT_SHARED_SENTENCE =
+  'The Splattr server did not share which account signed in.';
+
+/** Whether the server said who signed in (OAuth servers need not). */
+export function accountShared(account: Account): boolean {
+  return Boolean(account.email ?? account.name);
+}
 
 /** What the UI and `list --json` see of a connection. Never holds a secret. */
 export const ConnectionSchema = z.object({
@@ -44,8 +55,9 @@ export type Connection = z.infer<typeof ConnectionSchema>;
 
 /** "demo@splattr.test · Acme": the account as the UI, the tray and the CLI name it. */
 export function accountLine(connection: Pick<Connection, 'account'>): string {
-  const { email, organization } = connection.account;
-  return organization ? `${email} · ${organization}` : email;
+  const { email, name, organization } = connection.account;
+  const who = email ?? name ?? ACCOUNT_NOT_SHARED;
+  return organization ? `${who} · ${organization}` : who;
 }
 
 /** "2 connected · 1 needs sign-in": the state of every connection at a glance (tray and CLI). */

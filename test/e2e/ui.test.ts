@@ -346,10 +346,13 @@ describe('Splattr Companion window', () => {
     await shot('08-settings');
 
     await field.fill('https://splattr.acme.example/mcp');
+    // Advanced: a client id the organization's administrator registered.
+    await dialog.getByLabel('Client ID (optional)').fill('  acme-companion  ');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(fake.calls.find((c) => c.method === 'setSettings')?.input).toEqual({
       serverUrl: 'https://splattr.acme.example/mcp',
+      clientId: 'acme-companion',
     });
   });
 });

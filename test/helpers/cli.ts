@@ -4,7 +4,7 @@ import readline from 'node:readline';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
 import { completeSignIn, launchBrowser } from './browser';
 import { DEMO, FAILPOINT_BUILD } from './companion';
 import { createTestHome, type TestHome } from './testHome';
@@ -100,11 +100,15 @@ export interface CliHome extends TestHome {
  * For a file's CLI tests: a sandbox, Chromium and a temporary HOME (`prefix` names its folder),
  * made before the tests and removed after them. Returns a getter, as `withSandbox` does.
  */
-export function withCliHome(prefix: string, extraEnv: Record<string, string> = {}): () => CliHome {
+export function withCliHome(
+  prefix: string,
+  extraEnv: Record<string, string> = {},
+  sandboxOptions: SandboxOptions = {},
+): () => CliHome {
   let cli: CliHome | undefined;
   const seen = new Set<string>();
   beforeAll(async () => {
-    const [sandbox, browser] = await Promise.all([startSandbox(), launchBrowser()]);
+    const [sandbox, browser] = await Promise.all([startSandbox(sandboxOptions), launchBrowser()]);
     const home = await createTestHome(sandbox, prefix);
     cli = { ...home, env: { ...home.env, ...extraEnv }, sandbox, browser, seen };
   });

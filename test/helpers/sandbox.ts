@@ -87,5 +87,6 @@ export function remoteControls(origin: string, controlToken: string): RemoteCont
     setMcpEra: (era) => call('setMcpEra', { era }),
     mcpRequests: () => call('mcpRequests'),
     resetMcpRequests: () => call('resetMcpRequests'),
+    moveAuthorizationServer: () => call('moveAuthorizationServer'),
   };
 }

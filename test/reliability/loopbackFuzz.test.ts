@@ -57,14 +57,11 @@ function request(method: string, target: string, host: string | undefined): stri
 type Outcome = { ok: true; code: string } | { ok: false; error: ErrorCode };
 
 /**
- * The rules the callback must follow, written independently of the implementation: the state
- * once and equal; `iss`, when present or promised, once and equal; an error parameter is never a
- * success; the code once and not empty.
+ * The rules the callback must follow for an answer carrying the state (once and equal; any other
+ * request decides nothing), written independently of the implementation: `iss`, when present or
+ * promised, once and equal; an error parameter is never a success; the code once and not empty.
  */
 function expectedOutcome(params: URLSearchParams, requireIssuer: boolean): Outcome {
-  const states = params.getAll('state');
-  if (states.length !== 1 || states[0] !== STATE)
-    return { ok: false, error: 'sign_in_state_mismatch' };
   const issuers = params.getAll('iss');
   if ((issuers.length > 0 || requireIssuer) && (issuers.length !== 1 || issuers[0] !== ISSUER)) {
     return { ok: false, error: 'sign_in_state_mismatch' };
@@ -152,6 +149,9 @@ function model(c: Case, port: number) {
   if (c.host === 'wrong' || url?.pathname !== '/callback')
     return { statuses: [404], decides: false };
   if (c.method !== 'GET') return { statuses: [405], decides: false };
+  const states = url.searchParams.getAll('state');
+  // Without our state it is not the answer: an error page, and the sign-in waits on.
+  if (states.length !== 1 || states[0] !== STATE) return { statuses: [400], decides: false };
   return { statuses: [200, 400], decides: true, url };
 }
 

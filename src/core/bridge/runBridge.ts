@@ -7,6 +7,7 @@ import { createLogger } from '../log';
 import { openRegistryReader } from '../registry/registryReader';
 import { ConnectionIdSchema } from '../registry/schema';
 import { openStatusFiles } from '../registry/statusFiles';
+import { checkConnectionTarget } from '../oauth/secureUrl';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { HttpSession } from './httpSession';
 import { createTransportFor, type TransportFor } from './httpTransport';
@@ -55,6 +56,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   const registry = openRegistryReader({ dataDir: options.dataDir });
   const record = registry.get(id);
   if (!record) throw new CompanionError('connection_not_found');
+  checkConnectionTarget(record.serverUrl, record.server);
 
   const statusFiles = openStatusFiles(options.dataDir);
   const fetch = options.fetch ?? globalThis.fetch;

@@ -8,6 +8,7 @@ import type { RegistryReader } from '../registry/registryReader';
 import type { ConnectionRecord } from '../registry/schema';
 import { openStatusFiles, type StatusFiles } from '../registry/statusFiles';
 import type { LockTiming } from '../lock';
+import { createClientSecretStore, type ClientSecretStore } from './clientSecretStore';
 import { createTokenStore, type TokenStore } from './tokenStore';
 
 export interface RetryPolicy {
@@ -20,6 +21,8 @@ export interface RetryPolicy {
 export interface TokenManagerOptions {
   dataDir?: string;
   tokenStore?: TokenStore;
+  /** Where a confidential client's secret is; read only when a refresh needs it. */
+  clientSecrets?: ClientSecretStore;
   /** The bridge passes the read-only reader (it never writes the registry); the app its registry. */
   registry: Pick<RegistryReader, 'get'>;
   statusFiles?: StatusFiles;
@@ -49,6 +52,13 @@ export interface TokenManager {
   /** Drops the tokens kept in memory, so the next call reads the keychain (another process signed in). */
   forget(connectionId: string): void;
 }
+
+/** A server may issue no refresh token (the spec leaves it free): the person is told why. */
+const noRenewal = () =>
+  new CompanionError(
+    'needs_sign_in',
+    'Your Splattr access for this connection expired, and this Splattr server does not let the app renew it on its own: open Splattr Companion and click Reconnect.',
+  );
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 250, maxDelayMs: 2_000 };
 const DEFAULT_MARGIN_MS = 60_000;
@@ -93,6 +103,13 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return run;
   }
 
+  async function secretOf(id: string, record: ConnectionRecord): Promise<string | undefined> {
+    const method = record.registration.tokenEndpointAuthMethod ?? 'none';
+    if (method === 'none') return undefined;
+    const secrets = options.clientSecrets ?? createClientSecretStore();
+    return (await secrets.get(id))?.clientSecret;
+  }
+
   function recordOf(id: string): ConnectionRecord {
     const record = registry.get(id);
     if (!record) throw new CompanionError('connection_not_found');
@@ -108,9 +125,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   }
 
   /** Marks the connection and returns the error to throw. */
-  async function needsSignIn(id: string, why: string): Promise<CompanionError> {
+  async function needsSignIn(
+    id: string,
+    why: string,
+    error = new CompanionError('needs_sign_in'),
+  ): Promise<CompanionError> {
     log.warn(`connection ${id} needs sign-in: ${why}`);
-    const error = new CompanionError('needs_sign_in');
     await report(id, { needsSignIn: true, lastError: error.message });
     return error;
   }
@@ -119,10 +139,11 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   async function refresh(id: string, current: TokenSet, stillUsable: boolean): Promise<string> {
     if (!current.refreshToken) {
       if (stillUsable) return current.accessToken;
-      throw await needsSignIn(id, 'no refresh token');
+      throw await needsSignIn(id, 'no refresh token', noRenewal());
     }
     const record = recordOf(id);
     const { refreshTokens } = await import('../oauth/refresh');
+    const clientSecret = await secretOf(id, record);
     let reason = '';
     for (let attempt = 1; attempt <= retry.attempts; attempt++) {
       failpoint('refresh:before-request');
@@ -130,10 +151,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         record.server,
         record.registration,
         current.refreshToken,
-        {
-          fetch: options.fetch,
-          now,
-        },
+        { fetch: options.fetch, now, clientSecret },
       );
       switch (outcome.kind) {
         case 'ok': {

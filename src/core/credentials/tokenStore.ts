@@ -1,83 +1,13 @@
-import { createRequire } from 'node:module';
-import * as z from 'zod';
 import { KEYCHAIN_SERVICE } from '../../shared/server';
-import { CompanionError } from '../../shared/errors';
-import type { TokenSet } from '../oauth/types';
+import { TokenSetSchema, type TokenSet } from '../oauth/types';
+import { keychainEntries, type KeychainEntries, type KeychainOptions } from './keychain';
 
-/** The part of keytar we use; tests inject a failing one to play a locked or missing keychain. */
-export interface KeychainBackend {
-  getPassword(service: string, account: string): Promise<string | null>;
-  setPassword(service: string, account: string, password: string): Promise<void>;
-  deletePassword(service: string, account: string): Promise<boolean>;
-}
+export type { KeychainBackend } from './keychain';
 
-const TokenSetSchema = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
-  expiresAt: z.number().finite(),
-  obtainedAt: z.number().finite().optional(),
-  scope: z.string().optional(),
-});
+export type TokenStore = KeychainEntries<TokenSet>;
+export type TokenStoreOptions = KeychainOptions;
 
-export interface TokenStore {
-  get(connectionId: string): Promise<TokenSet | undefined>;
-  set(connectionId: string, tokens: TokenSet): Promise<void>;
-  /** Returns whether an entry existed. */
-  delete(connectionId: string): Promise<boolean>;
-}
-
-export interface TokenStoreOptions {
-  /** Defaults to keytar, loaded on first use so that a missing native module is a clear error. */
-  keychain?: KeychainBackend;
-  service?: string;
-}
-
-/**
- * Tokens live in the OS keychain only. Every keychain failure becomes `keychain_unavailable`;
- * there is deliberately no fallback to a file, and the keychain's own error text (which could
- * quote what we tried to store) is kept as `cause` only, never in the message.
- */
+/** Each connection's tokens, one keychain entry per connection id. */
 export function createTokenStore(options: TokenStoreOptions = {}): TokenStore {
-  const service = options.service ?? KEYCHAIN_SERVICE;
-  let backend = options.keychain;
-
-  async function keychain<T>(use: (k: KeychainBackend) => Promise<T>): Promise<T> {
-    try {
-      // Loaded synchronously (keytar is CommonJS), so the first request reaches the keychain's
-      // thread at once: the bridge starts its token read before loading the relay, and the
-      // D-Bus round trip overlaps that work instead of following it.
-      backend ??= createRequire(import.meta.url)('keytar') as KeychainBackend;
-      return await use(backend);
-    } catch (error) {
-      if (error instanceof CompanionError) throw error;
-      throw new CompanionError('keychain_unavailable', undefined, { cause: error });
-    }
-  }
-
-  return {
-    async get(connectionId) {
-      const stored = await keychain((k) => k.getPassword(service, connectionId));
-      if (stored === null) return undefined;
-      const parsed = TokenSetSchema.safeParse(safeJson(stored));
-      // An entry we cannot read is as good as none: the person signs in again and it is replaced.
-      return parsed.success ? parsed.data : undefined;
-    },
-    async set(connectionId, tokens) {
-      // zod's report could quote the values, so a malformed set (a bug upstream) fails plainly.
-      const valid = TokenSetSchema.safeParse(tokens);
-      if (!valid.success) throw new CompanionError('internal');
-      await keychain((k) => k.setPassword(service, connectionId, JSON.stringify(valid.data)));
-    },
-    delete(connectionId) {
-      return keychain((k) => k.deletePassword(service, connectionId));
-    },
-  };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  return keychainEntries(TokenSetSchema, options.service ?? KEYCHAIN_SERVICE, options);
 }

@@ -8,16 +8,21 @@ import type { OAuthServerInfo } from './types';
 
 /** The claims we show (Splattr names the organization in `organization`); odd ones are dropped. */
 const ClaimsSchema = z.object({
+  sub: z.string().min(1).optional().catch(undefined),
   email: z.string().min(1).optional().catch(undefined),
   name: z.string().optional().catch(undefined),
   organization: z.string().optional().catch(undefined),
 });
+type Claims = z.infer<typeof ClaimsSchema>;
 
 const unverified = () =>
   new CompanionError(
     'sign_in_failed',
     'Splattr’s answer about who signed in could not be verified, so sign-in was stopped. Please try again.',
   );
+
+/** OpenID Connect Discovery: RS256 when the server does not list its ID token algorithms. */
+const DEFAULT_ID_TOKEN_ALGS = ['RS256'];
 
 export interface AccountSources {
   server: OAuthServerInfo;
@@ -28,44 +33,61 @@ export interface AccountSources {
 }
 
 /**
- * Who signed in: from the ID token, verified (signature against the server's JWKS, issuer,
- * audience, expiry, nonce) before any claim is read; else from the userinfo endpoint. A server
- * whose access tokens are bound to the MCP resource cannot serve userinfo with them, and
- * oidc-provider then puts the claims in the ID token itself.
+ * Who signed in, when the server says so; never required, since OAuth servers need not say.
+ * From the ID token, verified before any claim is read (signature against the server's JWKS
+ * with the algorithms it lists, issuer, audience, `azp`, `exp`, `iat`, `sub`, nonce); else, or
+ * in addition when it lacks an email, from userinfo, whose `sub` must then be the ID token's
+ * (OpenID Connect Core §5.3.2: otherwise it describes someone else). An ID token that fails
+ * verification stops the sign-in; no ID token and no userinfo gives an empty account.
  */
 export async function readAccount(tokens: OAuthTokens, sources: AccountSources): Promise<Account> {
-  const fromIdToken = tokens.id_token ? await verifiedClaims(tokens.id_token, sources) : {};
-  const claims = fromIdToken.email ? fromIdToken : await userinfoClaims(tokens, sources);
+  const fromIdToken = tokens.id_token ? await verifiedClaims(tokens.id_token, sources) : undefined;
+  let claims: Claims = fromIdToken ?? {};
   if (!claims.email) {
-    throw new CompanionError(
-      'sign_in_failed',
-      'Splattr did not say which account signed in. Please try again, or contact Splattr support.',
-    );
+    const fromUserinfo = await userinfoClaims(tokens, sources);
+    if (fromIdToken?.sub && fromUserinfo.sub && fromUserinfo.sub !== fromIdToken.sub) {
+      throw unverified();
+    }
+    claims = { ...fromUserinfo, ...definedOnly(claims) };
   }
-  return { email: claims.email, name: claims.name, organization: claims.organization };
+  const account: Account = {};
+  if (claims.email) account.email = claims.email;
+  if (claims.name) account.name = claims.name;
+  if (claims.organization) account.organization = claims.organization;
+  return account;
 }
 
 async function verifiedClaims(
   idToken: string,
   { server, clientId, nonce, fetch }: AccountSources,
-): Promise<z.infer<typeof ClaimsSchema>> {
+): Promise<Claims> {
   if (!server.jwksUri) throw unverified();
   let payload: JWTPayload;
   try {
     const keys = createRemoteJWKSet(new URL(server.jwksUri), { [customFetch]: fetch });
-    ({ payload } = await jwtVerify(idToken, keys, { issuer: server.issuer, audience: clientId }));
+    ({ payload } = await jwtVerify(idToken, keys, {
+      issuer: server.issuer,
+      audience: clientId,
+      algorithms: server.idTokenSigningAlgs ?? DEFAULT_ID_TOKEN_ALGS,
+      requiredClaims: ['exp', 'iat', 'sub'],
+    }));
   } catch (error) {
     if (error instanceof CompanionError) throw error;
     throw unverified();
   }
   if (payload.nonce !== nonce) throw unverified();
+  // OpenID Connect Core §3.1.3.7: with several audiences the token must name us as its party.
+  const audiences = [payload.aud].flat();
+  if ((audiences.length > 1 || payload.azp !== undefined) && payload.azp !== clientId) {
+    throw unverified();
+  }
   return parseClaims(payload);
 }
 
 async function userinfoClaims(
   tokens: OAuthTokens,
   { server, fetch }: AccountSources,
-): Promise<z.infer<typeof ClaimsSchema>> {
+): Promise<Claims> {
   if (!server.userinfoEndpoint) return {};
   const response = await fetch(server.userinfoEndpoint, {
     headers: { authorization: `Bearer ${tokens.access_token}`, accept: 'application/json' },
@@ -77,7 +99,11 @@ async function userinfoClaims(
   return parseClaims(await response.json().catch(() => ({})));
 }
 
-function parseClaims(value: unknown): z.infer<typeof ClaimsSchema> {
+function parseClaims(value: unknown): Claims {
   const parsed = ClaimsSchema.safeParse(value);
   return parsed.success ? parsed.data : {};
+}
+
+function definedOnly(claims: Claims): Claims {
+  return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
 }

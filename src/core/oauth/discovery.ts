@@ -13,10 +13,14 @@ import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { CompanionError } from '../../shared/errors';
 import { signInFetch, type FetchLike } from './http';
 import { mergeScopes } from './scope';
+import { requireSecureServerUrl, requireSecureUrl } from './secureUrl';
 import type { OAuthServerInfo } from './types';
 
-/** What Splattr needs to say who signed in; asked for whenever the server offers it. */
-export const IDENTITY_SCOPES = ['openid', 'email', 'profile'] as const;
+/**
+ * What Splattr needs to say who signed in, and refresh tokens from servers that want
+ * `offline_access` for them: asked for only when the authorization server lists them.
+ */
+export const OPTIONAL_SCOPES = ['openid', 'email', 'profile', 'offline_access'] as const;
 
 export interface DiscoverOptions {
   fetch?: FetchLike;
@@ -31,7 +35,7 @@ const unsupported = (why: string) =>
 
 /**
  * Finds everything sign-in needs for an MCP URL, in the order the MCP authorization spec
- * (2025-11-25) gives: the 401 challenge, protected-resource metadata (RFC 9728), then the
+ * (2025-11-25 and 2026-07-28) gives: the 401 challenge, protected-resource metadata (RFC 9728), then the
  * authorization server's metadata (RFC 8414, then OpenID discovery). Refuses a server that does
  * not advertise PKCE S256 or whose metadata does not describe itself.
  */
@@ -39,7 +43,7 @@ export async function discoverServer(
   serverUrl: string,
   options: DiscoverOptions = {},
 ): Promise<OAuthServerInfo> {
-  const url = parseServerUrl(serverUrl);
+  const url = requireSecureServerUrl(serverUrl);
   const fetchFn = signInFetch(options.fetch, options.signal);
   const challenge = await readChallenge(url, fetchFn);
   const resourceMetadata = await readResourceMetadata(url, challenge.resourceMetadataUrl, fetchFn);
@@ -56,22 +60,34 @@ export async function discoverServer(
 
   const issuer = resourceMetadata.authorization_servers?.[0];
   if (!issuer) throw unsupported('The server does not name its sign-in (authorization) server.');
+  requireSecureUrl(issuer, 'The Splattr sign-in server’s address');
   const metadata = await readAuthorizationServerMetadata(issuer, fetchFn);
 
   const extra = metadata as Record<string, unknown>;
-  return {
-    serverUrl: url.href,
-    // Sent verbatim: URL normalisation would add a "/" that exact-match servers reject.
-    resource,
-    issuer: metadata.issuer,
+  const endpoints = {
     authorizationEndpoint: metadata.authorization_endpoint,
     tokenEndpoint: metadata.token_endpoint,
     registrationEndpoint: metadata.registration_endpoint,
     revocationEndpoint: optionalString(extra.revocation_endpoint),
     userinfoEndpoint: optionalString(extra.userinfo_endpoint),
     jwksUri: optionalString(extra.jwks_uri),
+  };
+  // Before anything is sent there: a code, a secret or a token over plain http is readable
+  // by anyone on the way.
+  for (const endpoint of Object.values(endpoints)) {
+    if (endpoint) requireSecureUrl(endpoint, 'An address in the Splattr sign-in server’s metadata');
+  }
+  return {
+    serverUrl: url.href,
+    // Sent verbatim: URL normalisation would add a "/" that exact-match servers reject.
+    resource,
+    issuer: metadata.issuer,
+    ...endpoints,
     scope: chooseScope(challenge.scope, resourceMetadata, metadata),
     issParameterSupported: extra.authorization_response_iss_parameter_supported === true,
+    tokenEndpointAuthMethods: metadata.token_endpoint_auth_methods_supported,
+    clientIdMetadataDocumentSupported: extra.client_id_metadata_document_supported === true,
+    idTokenSigningAlgs: optionalStrings(extra.id_token_signing_alg_values_supported),
   };
 }
 
@@ -86,56 +102,46 @@ export function sdkMetadata(server: OAuthServerInfo): AuthorizationServerMetadat
     token_endpoint: server.tokenEndpoint,
     registration_endpoint: server.registrationEndpoint,
     revocation_endpoint: server.revocationEndpoint,
+    token_endpoint_auth_methods_supported: server.tokenEndpointAuthMethods,
     response_types_supported: ['code'],
     code_challenge_methods_supported: ['S256'],
   };
 }
 
-function parseServerUrl(serverUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(serverUrl);
-  } catch {
-    throw new CompanionError('invalid_input', 'The Splattr server address is not a valid URL.');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new CompanionError(
-      'invalid_input',
-      'The Splattr server address must start with https://.',
-    );
-  }
-  return url;
-}
-
 /**
  * An unauthenticated MCP request, as a client without a token makes it: the 401 challenge may
- * point at the resource metadata and name the scope the server wants.
+ * point at the resource metadata and name the scope the server wants. A server may let
+ * `initialize` through without a token and challenge only the calls after it, so a `tools/list`
+ * is tried too before going without a challenge.
  */
 async function readChallenge(
   url: URL,
   fetchFn: FetchLike,
 ): Promise<{ resourceMetadataUrl?: URL; scope?: string }> {
-  const response = await fetchFn(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
+  const initialize = {
+    method: 'initialize',
+    params: {
+      protocolVersion: LATEST_PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: { name: 'splattr-companion', version: '1' },
     },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: LATEST_PROTOCOL_VERSION,
-        capabilities: {},
-        clientInfo: { name: 'splattr-companion', version: '1' },
+  };
+  for (const request of [initialize, { method: 'tools/list', params: {} }]) {
+    const response = await fetchFn(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
       },
-    }),
-  });
-  await response.body?.cancel();
-  if (response.status !== 401) return {};
-  const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(response);
-  return { resourceMetadataUrl, scope };
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, ...request }),
+    });
+    await response.body?.cancel();
+    if (response.status === 401) {
+      const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(response);
+      return { resourceMetadataUrl, scope };
+    }
+  }
+  return {};
 }
 
 /** The challenge's metadata URL first, then the well-known URLs (path-aware, then root). */
@@ -196,9 +202,10 @@ function sameIssuer(a: string, b: string): boolean {
 }
 
 /**
- * The spec's order: the challenge's `scope`, else the resource's `scopes_supported`. Splattr
- * also needs to know who signed in, so the identity scopes the authorization server offers
- * are added (all of them when it does not list its scopes).
+ * The spec's order: the challenge's `scope` (authoritative), else the resource's
+ * `scopes_supported`, else none (the parameter is then omitted: an empty string). The optional
+ * scopes are added only when the authorization server lists them: asking a server for a scope
+ * it does not know may fail the whole request.
  */
 function chooseScope(
   challengeScope: string | undefined,
@@ -206,9 +213,12 @@ function chooseScope(
   metadata: AuthorizationServerMetadata,
 ): string {
   const requested = challengeScope ?? resourceMetadata.scopes_supported?.join(' ') ?? '';
-  const offered = metadata.scopes_supported;
-  const identity = IDENTITY_SCOPES.filter((scope) => !offered || offered.includes(scope));
-  return mergeScopes(requested, identity.join(' '));
+  const offered = metadata.scopes_supported ?? [];
+  return mergeScopes(requested, OPTIONAL_SCOPES.filter((s) => offered.includes(s)).join(' '));
 }
 
 const optionalString = (value: unknown) => (typeof value === 'string' ? value : undefined);
+const optionalStrings = (value: unknown) =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string')
+    ? (value as string[])
+    : undefined;

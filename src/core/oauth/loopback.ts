@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CompanionError, type ErrorCode } from '../../shared/errors';
+import { CompanionError, ERROR_MESSAGES, type ErrorCode } from '../../shared/errors';
 
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
@@ -42,8 +42,8 @@ type Outcome = { ok: true; code: string } | { ok: false; error: CompanionError }
 /**
  * The RFC 8252 loopback redirect, written here because the MCP SDK leaves receiving the
  * redirect to its caller. One server on 127.0.0.1 only, on an ephemeral port, answering one
- * path: the first request there decides the outcome, and the server closes right after, on
- * cancel, or on timeout. Nothing else is ever accepted.
+ * path: the first request there with our `state` decides the outcome, and the server closes
+ * right after, on cancel, or on timeout. Anything else gets an error page and the wait goes on.
  */
 export async function startLoopbackRedirect(options: LoopbackOptions): Promise<LoopbackRedirect> {
   const path = options.path ?? '/callback';
@@ -92,6 +92,18 @@ export async function startLoopbackRedirect(options: LoopbackOptions): Promise<L
     if (request.method !== 'GET') {
       response.setHeader('allow', 'GET');
       reply(response, 405, 'Not allowed', 'This page only receives the sign-in answer.');
+      return;
+    }
+    // Only the answer carrying our `state` decides: a page that merely knows the port (any
+    // site can make the browser request 127.0.0.1) must not be able to end the sign-in.
+    const state = single(url.searchParams, 'state');
+    if (state === undefined || !sameSecret(state, options.state)) {
+      reply(
+        response,
+        400,
+        'Not a sign-in answer for this app',
+        `${ERROR_MESSAGES.sign_in_state_mismatch} Splattr Companion is still waiting for your sign-in.`,
+      );
       return;
     }
     decided = true;
@@ -154,13 +166,13 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The checks of RFC 6749 §4.1.2 and RFC 9207, in the order that trusts nothing unverified. */
+/**
+ * The checks of RFC 6749 §4.1.2 and RFC 9207 for an answer carrying our `state`, in the order
+ * that trusts nothing unverified: `iss` is compared as a plain string (no URL normalisation,
+ * as MCP 2026-07-28 requires) before any `error` is acted on.
+ */
 function judge(params: URLSearchParams, options: LoopbackOptions): Outcome {
   const refuse = (error: CompanionError): Outcome => ({ ok: false, error });
-  const state = single(params, 'state');
-  if (state === undefined || !sameSecret(state, options.state)) {
-    return refuse(new CompanionError('sign_in_state_mismatch'));
-  }
   if (params.has('iss') || options.requireIssuer) {
     const iss = single(params, 'iss');
     // A mix-up attack answers with another server's code: RFC 9207 says refuse it.

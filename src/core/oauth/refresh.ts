@@ -5,10 +5,17 @@ import {
   OAuthError,
   UnauthorizedClientError,
 } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { CompanionError } from '../../shared/errors';
 import { sdkMetadata } from './discovery';
-import type { ClientRegistration, OAuthServerInfo, RefreshOutcome, TokenSet } from './types';
+import { capBody } from './http';
+import {
+  clientInformationOf,
+  toTokenSet,
+  type ClientRegistration,
+  type OAuthServerInfo,
+  type RefreshOutcome,
+} from './types';
 
 export interface RefreshOptions {
   fetch?: FetchLike;
@@ -16,16 +23,16 @@ export interface RefreshOptions {
   signal?: AbortSignal;
   /** Bounds one token-endpoint request. */
   timeoutMs?: number;
+  /** The registration's secret, for a confidential client. */
+  clientSecret?: string;
   now?: () => number;
 }
 
 const DEFAULT_TIMEOUT_MS = 8_000;
-/** RFC 6749 leaves a missing `expires_in` to the server's documentation; assume an hour. */
-const DEFAULT_LIFETIME_S = 3_600;
 
 /**
  * One refresh_token request to the token endpoint, through the MCP SDK's `refreshAuthorization`
- * (it sends `resource` and the public client's `client_id`, and keeps the old refresh token when
+ * (it sends `resource` and authenticates the client as its registration says, and keeps the old refresh token when
  * the server does not rotate it). What the SDK leaves to us: a timeout, and sorting its errors
  * into what the caller must do next. Only a definite answer from the server ends the grant;
  * everything else is `transient`. Reasons are short codes, never server text or token values.
@@ -43,27 +50,16 @@ export async function refreshTokens(
   try {
     const tokens = await refreshAuthorization(server.issuer, {
       metadata: sdkMetadata(server),
-      clientInformation: { client_id: registration.clientId },
+      clientInformation: clientInformationOf({ registration, clientSecret: options.clientSecret }),
       refreshToken,
       resource: server.resource,
-      fetchFn: (url, init) => baseFetch(url, { ...init, signal }),
+      fetchFn: async (url, init) => capBody(await baseFetch(url, { ...init, signal })),
     });
     return { kind: 'ok', tokens: toTokenSet(tokens, now()) };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     return classify(error);
   }
-}
-
-/** Turns a token response into what the keychain keeps, with an absolute expiry. */
-export function toTokenSet(tokens: OAuthTokens, receivedAt: number): TokenSet {
-  return {
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiresAt: receivedAt + (tokens.expires_in ?? DEFAULT_LIFETIME_S) * 1000,
-    obtainedAt: receivedAt,
-    scope: tokens.scope,
-  };
 }
 
 function classify(error: unknown): RefreshOutcome {
@@ -77,7 +73,8 @@ function classify(error: unknown): RefreshOutcome {
   if (error instanceof Error && error.name === 'TimeoutError') {
     return { kind: 'transient', reason: 'timeout' };
   }
-  if (error instanceof Error && error.name === 'ZodError') {
+  // A body past the cap, or one the SDK's schema refuses.
+  if (error instanceof CompanionError || (error instanceof Error && error.name === 'ZodError')) {
     return { kind: 'transient', reason: 'malformed_response' };
   }
   return { kind: 'transient', reason: 'network' };

@@ -1,8 +1,10 @@
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { ClientRegistration, OAuthServerInfo } from './types';
+import { clientInformationOf, type ClientRegistration, type OAuthServerInfo } from './types';
 
 export interface RevokeOptions {
   fetch?: FetchLike;
+  /** The registration's secret, for a confidential client. */
+  clientSecret?: string;
   timeoutMs?: number;
 }
 
@@ -20,18 +22,26 @@ export async function revokeRefreshToken(
   options: RevokeOptions = {},
 ): Promise<boolean> {
   if (!server.revocationEndpoint) return false;
+  const client = clientInformationOf({ registration, clientSecret: options.clientSecret });
+  const headers = new Headers({
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'application/json',
+  });
+  const body = new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token' });
+  // The SDK's client authentication is internal to its token requests, hence these lines
+  // (RFC 7009 §2.1: the client authenticates as at the token endpoint).
+  if (client.token_endpoint_auth_method === 'client_secret_basic' && client.client_secret) {
+    const credentials = `${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`;
+    headers.set('Authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
+  } else {
+    body.set('client_id', client.client_id);
+    if (client.client_secret) body.set('client_secret', client.client_secret);
+  }
   try {
     const response = await (options.fetch ?? fetch)(server.revocationEndpoint, {
       method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
-      },
-      body: new URLSearchParams({
-        token: refreshToken,
-        token_type_hint: 'refresh_token',
-        client_id: registration.clientId,
-      }),
+      headers,
+      body,
       redirect: 'error',
       signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });

@@ -13,8 +13,20 @@ import { readAccount } from './account';
 import { discoverServer, sdkMetadata } from './discovery';
 import { signInFetch, type FetchLike } from './http';
 import { AuthorizationResponseError, startLoopbackRedirect } from './loopback';
-import { LOOPBACK_REDIRECT_URI, registerNativeClient } from './registration';
-import type { ClientRegistration, OAuthServerInfo, SignInResult, TokenSet } from './types';
+import {
+  LOOPBACK_REDIRECT_URI,
+  obtainClient,
+  registerAnew,
+  type ClientChoice,
+} from './registration';
+import {
+  clientInformationOf,
+  toTokenSet,
+  type ObtainedClient,
+  type ClientRegistration,
+  type OAuthServerInfo,
+  type SignInResult,
+} from './types';
 
 export interface SignInOptions {
   serverUrl: string;
@@ -27,8 +39,17 @@ export interface SignInOptions {
   signal?: AbortSignal;
   /** How long to wait for the browser; 5 minutes by default. */
   timeoutMs?: number;
-  /** A registration kept from an earlier sign-in; replaced when the server no longer knows it. */
+  /**
+   * A registration kept from an earlier sign-in: reused with the issuer that issued it, replaced
+   * when the server no longer knows it or the resource moved to another authorization server.
+   */
   registration?: ClientRegistration;
+  /** The kept registration's secret (from the keychain). */
+  clientSecret?: string;
+  /** A client id (and secret) the person was given: used before anything else. */
+  preRegistered?: { clientId: string; clientSecret?: string };
+  /** Our Client ID Metadata Document's URL, for servers that support CIMD. */
+  clientMetadataUrl?: string;
   /** A connection's stored server info, to skip discovery. */
   server?: OAuthServerInfo;
   /** Overrides the discovered scope, for one step-up sign-in (see stepUpScope). */
@@ -49,40 +70,62 @@ class RegistrationRejectedError extends CompanionError {
 const REGISTRATION_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
 
 /**
- * OAuth 2.0 for native apps as the MCP authorization spec (2025-11-25) describes it: discovery,
- * dynamic registration (kept and reused), PKCE S256, `state`, `iss`, the RFC 8707 `resource`,
- * a loopback redirect, the code exchange, and the account from the verified ID token.
+ * OAuth 2.0 for native apps as the MCP authorization spec (2025-11-25 and 2026-07-28) describes
+ * it: discovery, a client id (pre-registered, CIMD or dynamic registration; see obtainClient),
+ * PKCE S256, `state`, `iss`, the RFC 8707 `resource`, a loopback redirect, the code exchange
+ * with the token endpoint authentication the registration calls for, and the account when the
+ * server shares it.
  *
  * A registration the server rejects (`invalid_client` / `unauthorized_client` at the
  * authorization or token endpoint: deleted, expired) is replaced by a new one and the sign-in
- * retried once, with no question to the person. The caller keeps `result.registration`.
+ * retried once, with no question to the person; a pre-registered client id cannot be replaced,
+ * so its rejection is the error. The caller keeps `result.registration` and its secret.
  */
 export async function signIn(options: SignInOptions): Promise<SignInResult> {
   const discoverOptions = { fetch: options.fetch, signal: options.signal };
   const server = options.server ?? (await discoverServer(options.serverUrl, discoverOptions));
-  const register = () =>
-    registerNativeClient(server, { clientName: options.clientName, ...discoverOptions });
-
-  const registration = options.registration ?? (await register());
+  const choice: ClientChoice = {
+    clientName: options.clientName,
+    kept: options.registration
+      ? { registration: options.registration, clientSecret: options.clientSecret }
+      : undefined,
+    preRegistered: options.preRegistered,
+    clientMetadataUrl: options.clientMetadataUrl,
+    ...discoverOptions,
+  };
+  const client = await obtainClient(server, choice);
   try {
-    return await authorize(server, registration, options);
+    // A registration made a moment ago in this sign-in cannot have been deleted: no check.
+    const justRegistered = client !== choice.kept && client.registration.kind === 'dcr';
+    return await authorize(server, client, options, !justRegistered);
   } catch (error) {
     if (!(error instanceof RegistrationRejectedError)) throw error;
-    return authorize(server, await register(), options);
+    const { kind } = client.registration;
+    if (kind === 'preregistered') {
+      throw new CompanionError(
+        'sign_in_failed',
+        'Splattr did not accept the client ID (or its secret) from Settings or --client-id. Check them with your Splattr administrator.',
+      );
+    }
+    // A rejected metadata document is not fixed by presenting it again: register instead.
+    const fresh = await registerAnew(server, {
+      ...choice,
+      clientMetadataUrl: kind === 'cimd' ? undefined : choice.clientMetadataUrl,
+    });
+    return authorize(server, fresh, options, fresh.registration.kind !== 'dcr');
   }
 }
 
 async function authorize(
   server: OAuthServerInfo,
-  registration: ClientRegistration,
+  client: ObtainedClient,
   options: SignInOptions,
+  checkFirst: boolean,
 ): Promise<SignInResult> {
+  const { registration, clientSecret } = client;
   const fetchFn = signInFetch(options.fetch, options.signal);
   const metadata = sdkMetadata(server);
-  const clientInformation = {
-    client_id: registration.clientId,
-    token_endpoint_auth_method: 'none',
-  };
+  const clientInformation = clientInformationOf(client);
   const scope = options.scope ?? server.scope;
   // `state` and `nonce` are ours to make: the SDK takes `state` as given and knows no `nonce`.
   const state = randomBytes(32).toString('base64url');
@@ -102,12 +145,13 @@ async function authorize(
       metadata,
       clientInformation,
       redirectUrl: loopback.redirectUri,
-      scope,
+      scope: scope || undefined,
       state,
       resource: server.resource,
     });
     if (scope.split(' ').includes('openid')) authorizationUrl.searchParams.set('nonce', nonce);
-    await checkAuthorizationRequest(authorizationUrl, loopback.redirectUri, fetchFn);
+    if (checkFirst)
+      await checkAuthorizationRequest(authorizationUrl, loopback.redirectUri, fetchFn);
 
     const url = authorizationUrl.href;
     options.onAuthorizationUrl?.(url);
@@ -141,7 +185,8 @@ async function authorize(
     return {
       server: { ...server, scope },
       registration,
-      tokens: toTokenSet(tokens, scope),
+      clientSecret,
+      tokens: toTokenSet(tokens, Date.now(), scope || undefined),
       account,
     };
   } finally {
@@ -178,7 +223,7 @@ async function checkAuthorizationRequest(
 
 async function exchangeCode(
   server: OAuthServerInfo,
-  clientInformation: { client_id: string; token_endpoint_auth_method: string },
+  clientInformation: ReturnType<typeof clientInformationOf>,
   request: { code: string; codeVerifier: string; redirectUri: string; fetchFn: FetchLike },
 ): Promise<OAuthTokens> {
   try {
@@ -199,18 +244,4 @@ async function exchangeCode(
     // The SDK's message may quote the response; the person gets our sentence only.
     throw new CompanionError('sign_in_failed');
   }
-}
-
-/** Without `expires_in` the lifetime is unknown: an hour, after which a 401 refreshes anyway. */
-const UNKNOWN_LIFETIME_SECONDS = 3600;
-
-function toTokenSet(tokens: OAuthTokens, requestedScope: string): TokenSet {
-  const receivedAt = Date.now();
-  return {
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiresAt: receivedAt + (tokens.expires_in ?? UNKNOWN_LIFETIME_SECONDS) * 1000,
-    obtainedAt: receivedAt,
-    scope: tokens.scope ?? requestedScope,
-  };
 }

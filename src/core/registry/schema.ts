@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ClientIdSchema } from '../../shared/clients';
 import { AccountSchema } from '../../shared/connection';
 import { CompanionError } from '../../shared/errors';
-import type { ClientRegistration, OAuthServerInfo } from '../oauth/types';
+import { ClientRegistrationSchema, OAuthServerInfoSchema } from '../oauth/types';
 
 /**
  * Connection ids name files (status, locks) and keychain entries, so they are restricted to a
@@ -18,29 +18,6 @@ export function assertConnectionId(id: string): string {
   }
   return id;
 }
-
-// The shapes list every key of the interfaces they mirror (`satisfies Record<keyof …>`), so a field
-// added to the OAuth types fails to compile here instead of being silently dropped on write.
-export const OAuthServerInfoSchema = z.object({
-  serverUrl: z.url(),
-  resource: z.string().min(1),
-  issuer: z.url(),
-  tokenEndpoint: z.url(),
-  authorizationEndpoint: z.url(),
-  registrationEndpoint: z.url().optional(),
-  revocationEndpoint: z.url().optional(),
-  userinfoEndpoint: z.url().optional(),
-  jwksUri: z.url().optional(),
-  scope: z.string(),
-  issParameterSupported: z.boolean().optional(),
-} satisfies Record<keyof OAuthServerInfo, z.ZodType>) satisfies z.ZodType<OAuthServerInfo>;
-
-export const ClientRegistrationSchema = z.object({
-  clientId: z.string().min(1),
-  redirectUris: z.array(z.string()),
-  clientName: z.string(),
-  registeredAt: z.string(),
-} satisfies Record<keyof ClientRegistration, z.ZodType>) satisfies z.ZodType<ClientRegistration>;
 
 /**
  * `adding` and `removing` mark a change in progress, so that after a crash the service knows to
@@ -63,7 +40,12 @@ export const ConnectionRecordSchema = z.object({
 export type ConnectionRecord = z.infer<typeof ConnectionRecordSchema>;
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
 
-export const RegistrySettingsSchema = z.object({ serverUrl: z.url().optional() });
+export const RegistrySettingsSchema = z.object({
+  serverUrl: z.url().optional(),
+  /** A pre-registered client id (not secret; its secret is in the keychain). */
+  clientId: z.string().min(1).optional(),
+  clientMetadataUrl: z.url().optional(),
+});
 export type RegistrySettings = z.infer<typeof RegistrySettingsSchema>;
 
 export const RegistryContentSchema = z.object({

@@ -4,16 +4,18 @@ import type { AddResult, CompanionApi, CompanionEvent, Settings } from '../../sh
 import { CLIENT_NAMES, type ClientId } from '../../shared/clients';
 import type { Connection } from '../../shared/connection';
 import { CompanionError } from '../../shared/errors';
-import { DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
+import { DEFAULT_CLIENT_METADATA_URL, DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { checkBridge } from './bridgeCheck';
 import { buildBridgeEntry, type BridgeEntry, type BridgeLauncher } from '../bridgeEntry';
 import { clients, describeClient, getClient, type ClientContext } from '../clients';
 import { viewConnection } from './connectionView';
+import { createClientSecretStore, type ClientSecretStore } from '../credentials/clientSecretStore';
 import { createTokenManager } from '../credentials/tokenManager';
 import { createTokenStore, type TokenStore } from '../credentials/tokenStore';
 import { failpoint } from '../failpoints';
 import { createLogger } from '../log';
 import { revokeRefreshToken } from '../oauth/revoke';
+import { requireSecureServerUrl, requireSecureUrl } from '../oauth/secureUrl';
 import { signIn, type SignInOptions } from '../oauth/signIn';
 import type { SignInResult } from '../oauth/types';
 import { dataDir } from '../paths';
@@ -29,6 +31,7 @@ export interface CompanionServiceOptions {
   /** How long a browser sign-in may take; 5 minutes by default. */
   signInTimeoutMs?: number;
   tokenStore?: TokenStore;
+  clientSecrets?: ClientSecretStore;
 }
 
 export type CompanionService = CompanionApi & { dispose(): Promise<void> };
@@ -48,7 +51,14 @@ export async function createCompanionService(
   const registry = openRegistry({ dataDir: dir });
   const statusFiles = openStatusFiles(dir);
   const tokenStore = options.tokenStore ?? createTokenStore();
-  const tokens = createTokenManager({ dataDir: dir, tokenStore, registry, statusFiles });
+  const clientSecrets = options.clientSecrets ?? createClientSecretStore();
+  const tokens = createTokenManager({
+    dataDir: dir,
+    tokenStore,
+    clientSecrets,
+    registry,
+    statusFiles,
+  });
   const log = createLogger(dir, 'app');
   const events = new EventEmitter();
   let pending: { controller: AbortController; url?: string } | undefined;
@@ -68,6 +78,19 @@ export async function createCompanionService(
 
   function serverUrl(): string {
     return env.SPLATTR_MCP_URL ?? registry.getSettings().serverUrl ?? DEFAULT_SPLATTR_MCP_URL;
+  }
+
+  function clientMetadataUrl(): string {
+    return (
+      env.SPLATTR_CLIENT_METADATA_URL ??
+      registry.getSettings().clientMetadataUrl ??
+      DEFAULT_CLIENT_METADATA_URL
+    );
+  }
+
+  /** Sign-in options every sign-in shares: where our metadata document is. */
+  function clientOptions(): Pick<SignInOptions, 'clientMetadataUrl'> {
+    return { clientMetadataUrl: clientMetadataUrl() };
   }
 
   function activeRecord(id: string): ConnectionRecord {
@@ -134,11 +157,15 @@ export async function createCompanionService(
     const stored = await tokenStore.get(record.id).catch(() => undefined);
     const refreshToken = stored?.refreshToken ?? signedInRefreshToken;
     if (refreshToken) {
-      const revoked = await revokeRefreshToken(record.server, record.registration, refreshToken);
+      const secret = await clientSecrets.get(record.id).catch(() => undefined);
+      const revoked = await revokeRefreshToken(record.server, record.registration, refreshToken, {
+        clientSecret: secret?.clientSecret,
+      });
       if (!revoked) log.warn('revocation at Splattr failed; local data removed anyway');
     }
     failpoint('remove:after-revoke', env);
     await tokenStore.delete(record.id);
+    await clientSecrets.delete(record.id);
     failpoint('remove:after-tokens', env);
     await statusFiles.remove(record.id);
     registry.delete(record.id);
@@ -163,7 +190,10 @@ export async function createCompanionService(
     client: ClientId;
     replace?: boolean;
     serverUrl?: string;
+    clientId?: string;
   }): Promise<AddResult> {
+    const url = input.serverUrl ?? serverUrl();
+    requireSecureServerUrl(url);
     const client = getClient(input.client);
     // Refuse before the browser opens what would make the add fail after sign-in.
     const existing = await client.readEntry(ctx);
@@ -182,8 +212,19 @@ export async function createCompanionService(
     // answers before the person signs in for nothing; unlike listing, it reads no other secret.
     await tokenStore.get(id);
 
-    const url = input.serverUrl ?? serverUrl();
-    const result = await runSignIn(client.id, { serverUrl: url });
+    const preRegisteredId = input.clientId ?? registry.getSettings().clientId;
+    const result = await runSignIn(client.id, {
+      serverUrl: url,
+      ...clientOptions(),
+      ...(preRegisteredId
+        ? {
+            preRegistered: {
+              clientId: preRegisteredId,
+              clientSecret: env.SPLATTR_CLIENT_SECRET || undefined,
+            },
+          }
+        : {}),
+    });
     const now = new Date().toISOString();
     const record = registry.put({
       id,
@@ -198,6 +239,7 @@ export async function createCompanionService(
     });
     try {
       failpoint('add:after-record', env);
+      await keepClientSecret(record.id, result.clientSecret);
       await tokens.storeTokens(record.id, result.tokens);
       failpoint('add:after-tokens', env);
       await client.addEntry(entryFor(record.id), { replace: input.replace }, ctx);
@@ -219,12 +261,19 @@ export async function createCompanionService(
   async function reconnect({ id }: { id: string }): Promise<Connection> {
     const record = activeRecord(id);
     const stepUp = (await statusFiles.read(id))?.stepUpScope;
+    // Read only for a confidential client: a public one has none, and this is a keychain trip.
+    const method = record.registration.tokenEndpointAuthMethod ?? 'none';
+    const keptSecret = method === 'none' ? undefined : (await clientSecrets.get(id))?.clientSecret;
+    // Discovery runs again (no stored server info): the resource may name another
+    // authorization server now, and a registration is reused only with its own issuer.
     const result = await runSignIn(record.client, {
       serverUrl: record.serverUrl,
-      server: record.server,
-      registration: record.registration,
+      ...clientOptions(),
+      registration: { issuer: record.server.issuer, ...record.registration },
+      clientSecret: keptSecret,
       ...(stepUp ? { scope: stepUp } : {}),
     });
+    await keepClientSecret(id, result.clientSecret, keptSecret);
     // storeTokens clears needs-sign-in: the running bridges notice and carry on.
     await tokens.storeTokens(id, result.tokens);
     registry.update(id, {
@@ -241,6 +290,17 @@ export async function createCompanionService(
     if (!(await client.hasOurEntry(id, ctx))) await client.addEntry(entryFor(id), {}, ctx);
     await announceChange();
     return view(activeRecord(id));
+  }
+
+  /** The keychain holds the secret of the registration in use, or nothing. */
+  async function keepClientSecret(
+    id: string,
+    clientSecret: string | undefined,
+    previous?: string,
+  ): Promise<void> {
+    if (clientSecret === previous) return;
+    if (clientSecret) await clientSecrets.set(id, { clientSecret });
+    else await clientSecrets.delete(id);
   }
 
   async function repair({ id }: { id: string }): Promise<Connection> {
@@ -268,6 +328,15 @@ export async function createCompanionService(
       existing.kind === 'ours' && existing.connectionId === id ? existing.entry : entryFor(id);
     // The bridge it starts writes its status file; the watcher below announces that.
     return checkBridge(entry, env);
+  }
+
+  function currentSettings(): Settings {
+    const { clientId } = registry.getSettings();
+    return {
+      serverUrl: serverUrl(),
+      clientMetadataUrl: clientMetadataUrl(),
+      ...(clientId ? { clientId } : {}),
+    };
   }
 
   await recover();
@@ -305,12 +374,23 @@ export async function createCompanionService(
       await getClient(client).restart?.(ctx);
       return null;
     },
-    async getSettings(): Promise<Settings> {
-      return { serverUrl: serverUrl() };
-    },
+    getSettings: async () => currentSettings(),
     async setSettings(settings) {
-      registry.setSettings({ serverUrl: settings.serverUrl });
-      return { serverUrl: serverUrl() };
+      // Refused before anything is saved, so no later sign-in sends anything over plain http.
+      requireSecureServerUrl(settings.serverUrl);
+      if (settings.clientMetadataUrl) {
+        requireSecureUrl(
+          settings.clientMetadataUrl,
+          'The client metadata document address',
+          'invalid_input',
+        );
+      }
+      registry.setSettings({
+        serverUrl: settings.serverUrl,
+        clientId: settings.clientId || undefined,
+        clientMetadataUrl: settings.clientMetadataUrl,
+      });
+      return currentSettings();
     },
     async openSignInLink() {
       if (pending?.url) await options.openBrowser(pending.url);

@@ -1,6 +1,7 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useState, type FormEvent } from 'react';
-import { DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
+import { ERROR_MESSAGES } from '../../shared/errors';
+import { DEFAULT_CLIENT_METADATA_URL, DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { api } from '../api';
 import { errorInfo } from '../errors';
 import { CloseIcon } from './icons';
@@ -37,13 +38,19 @@ export function SettingsDialog({ open, onOpenChange, onSaved }: Props) {
 /** Mounted each time the dialog opens, so it always starts from the settings in force. */
 function SettingsForm({ onSaved }: { onSaved: () => void }) {
   const [serverUrl, setServerUrl] = useState('');
+  const [clientId, setClientId] = useState('');
+  const [clientMetadataUrl, setClientMetadataUrl] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     api()
       .getSettings({})
-      .then((settings) => setServerUrl(settings.serverUrl))
+      .then((settings) => {
+        setServerUrl(settings.serverUrl);
+        setClientId(settings.clientId ?? '');
+        setClientMetadataUrl(settings.clientMetadataUrl ?? '');
+      })
       .catch((failure: unknown) => setError(errorInfo(failure).message));
   }, []);
 
@@ -52,12 +59,17 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
     setSaving(true);
     setError(null);
     try {
-      await api().setSettings({ serverUrl: serverUrl.trim() });
+      await api().setSettings({
+        serverUrl: serverUrl.trim(),
+        clientId: clientId.trim() || undefined,
+        clientMetadataUrl: clientMetadataUrl.trim() || undefined,
+      });
       onSaved();
     } catch (failure) {
       const info = errorInfo(failure);
+      // The service's own sentence (the https rule) says more than "not understood".
       setError(
-        info.code === 'invalid_input'
+        info.code === 'invalid_input' && info.message === ERROR_MESSAGES.invalid_input
           ? 'Enter a full address, such as https://mcp.splattr.com/mcp.'
           : info.message,
       );
@@ -68,28 +80,37 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
 
   return (
     <form onSubmit={save} noValidate>
-      <div className="field">
-        <label htmlFor="server-url">Splattr server address</label>
-        <input
-          id="server-url"
-          type="url"
-          inputMode="url"
-          spellCheck={false}
-          autoComplete="off"
-          value={serverUrl}
-          onChange={(event) => setServerUrl(event.target.value)}
-          aria-describedby={error ? 'server-url-error server-url-help' : 'server-url-help'}
-          aria-invalid={error ? true : undefined}
-        />
-        <p id="server-url-help" className="small muted">
-          The default is {DEFAULT_SPLATTR_MCP_URL}. New connections use this address.
+      <TextField
+        id="server-url"
+        label="Splattr server address"
+        url
+        value={serverUrl}
+        onChange={setServerUrl}
+        error={error}
+        help={`The default is ${DEFAULT_SPLATTR_MCP_URL}. New connections use this address. It must start with https:// (http:// only for this computer).`}
+      />
+      <TextField
+        id="client-id"
+        label="Client ID (optional)"
+        value={clientId}
+        onChange={setClientId}
+        error={error}
+        help="Only if your Splattr administrator registered this app for you. A client secret, if any, is read from SPLATTR_CLIENT_SECRET and kept in the system keychain."
+      />
+      <TextField
+        id="client-metadata-url"
+        label="Client metadata document address"
+        url
+        value={clientMetadataUrl}
+        onChange={setClientMetadataUrl}
+        error={error}
+        help={`The default is ${DEFAULT_CLIENT_METADATA_URL}. Change it only if your organization hosts its own copy.`}
+      />
+      {error ? (
+        <p id="settings-error" className="field-error" role="alert">
+          {error}
         </p>
-        {error ? (
-          <p id="server-url-error" className="field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-      </div>
+      ) : null}
       <div className="dialog-actions">
         <Dialog.Close className="button button--secondary" type="button">
           Cancel
@@ -99,5 +120,39 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
         </button>
       </div>
     </form>
+  );
+}
+
+type TextFieldProps = {
+  id: string;
+  label: string;
+  /** An address field: the URL keyboard on touch devices. */
+  url?: boolean;
+  value: string;
+  onChange: (value: string) => void;
+  help: string;
+  /** The form's error, which every field points to while it is shown. */
+  error: string | null;
+};
+
+function TextField({ id, label, url, value, onChange, help, error }: TextFieldProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type={url ? 'url' : 'text'}
+        inputMode={url ? 'url' : undefined}
+        spellCheck={false}
+        autoComplete="off"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={error ? `settings-error ${id}-help` : `${id}-help`}
+        aria-invalid={error ? true : undefined}
+      />
+      <p id={`${id}-help`} className="small muted">
+        {help}
+      </p>
+    </div>
   );
 }

@@ -48,7 +48,7 @@ export async function createBridgeHome(
     },
     async reconnect() {
       const issued = await sandbox.controls.issueTokens({
-        email: fixture.record.account.email,
+        email: fixture.record.account.email ?? '',
         clientId: fixture.record.registration.clientId,
       });
       await createTokenStore().set(fixture.id, {

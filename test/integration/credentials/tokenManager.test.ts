@@ -245,6 +245,19 @@ describe('a grant or registration the server no longer knows', () => {
     expect(refreshCount()).toBe(0);
   });
 
+  it('no refresh token (the server issues none): needs sign-in, saying the server does not renew', async () => {
+    const { id, tokens } = await expiredConnection();
+    await store.set(id, { ...tokens, refreshToken: undefined });
+    // The server answered 401 to the expired token: nothing can renew it.
+    const error = await companionError(manager().refreshAfterRejection(id, tokens.accessToken));
+    expect(error.code).toBe('needs_sign_in');
+    expect(error.message).toContain('does not let the app renew it');
+    const status = await openStatusFiles(dataDir).read(id);
+    expect(status?.needsSignIn).toBe(true);
+    expect(status?.lastError).toContain('does not let the app renew it');
+    expect(refreshCount()).toBe(0);
+  });
+
   it('a connection marked as needing sign-in is cleared by new tokens', async () => {
     fixture = await createConnectionFixture(sandbox, { dataDir });
     const tokens = manager();

@@ -11,6 +11,8 @@ interface Route {
   status?: number;
   headers?: Record<string, string>;
   json?: unknown;
+  /** Streams this many bytes of a JSON string instead, without a content-length. */
+  hugeBytes?: number;
 }
 
 interface FakeServer {
@@ -48,6 +50,10 @@ async function fakeServer(routes: (origin: string) => Record<string, Route>): Pr
       'content-type': 'application/json',
       ...route.headers,
     });
+    if (route.hugeBytes) {
+      streamHugeJson(response, route.hugeBytes);
+      return;
+    }
     response.end(route.json === undefined ? '' : JSON.stringify(route.json));
   });
   servers.push(server);
@@ -55,6 +61,33 @@ async function fakeServer(routes: (origin: string) => Record<string, Route>): Pr
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   table = routes(origin);
   return { origin, requests };
+}
+
+/** `{"resource":"AAAA…` in 64 KiB chunks, as fast as the reader takes them, then stops. */
+function streamHugeJson(response: http.ServerResponse, bytes: number): void {
+  const chunk = Buffer.alloc(64 * 1024, 'A');
+  let sent = 0;
+  response.write('{"resource":"');
+  const more = () => {
+    while (sent < bytes) {
+      sent += chunk.length;
+      if (!response.write(chunk)) {
+        response.once('drain', more);
+        return;
+      }
+    }
+    response.end('"}');
+  };
+  response.on('close', () => (sent = bytes));
+  more();
+}
+
+/** Every URL a discovery fetched. */
+function recordingFetch(seen: string[]): typeof fetch {
+  return (input, init) => {
+    seen.push(String(input));
+    return fetch(input, init);
+  };
 }
 
 const challenge = (origin: string, extra = '') => ({
@@ -113,7 +146,7 @@ describe('discovery', () => {
     }
   });
 
-  it('takes the scope from the challenge, then from scopes_supported, adding identity scopes', async () => {
+  it('takes the scope from the challenge, then from scopes_supported, else none; adds only listed optional scopes', async () => {
     const fromChallenge = await fakeServer((origin) => ({
       '/mcp': challenge(origin, ', scope="contacts:read"'),
       '/.well-known/oauth-protected-resource/mcp': resourceMetadata(origin, {
@@ -134,9 +167,90 @@ describe('discovery', () => {
       }),
       '/.well-known/oauth-authorization-server': serverMetadata(origin),
     }));
+    // The authorization server lists no scopes: nothing is added to what the resource asks.
     expect((await discoverServer(`${fromMetadata.origin}/mcp`)).scope).toBe(
-      'contacts:read contacts:write openid email profile',
+      'contacts:read contacts:write',
     );
+
+    const withOfflineAccess = await fakeServer((origin) => ({
+      '/mcp': challenge(origin),
+      '/.well-known/oauth-protected-resource/mcp': resourceMetadata(origin),
+      '/.well-known/oauth-authorization-server': serverMetadata(origin, {
+        scopes_supported: ['offline_access', 'profile', 'files:read'],
+      }),
+    }));
+    // No scope from the resource: only what the server lists of the optional ones.
+    expect((await discoverServer(`${withOfflineAccess.origin}/mcp`)).scope).toBe(
+      'profile offline_access',
+    );
+
+    const nothing = await fakeServer((origin) => ({
+      '/mcp': challenge(origin),
+      '/.well-known/oauth-protected-resource/mcp': resourceMetadata(origin),
+      '/.well-known/oauth-authorization-server': serverMetadata(origin),
+    }));
+    // An empty scope: the authorization request then carries no scope parameter.
+    expect((await discoverServer(`${nothing.origin}/mcp`)).scope).toBe('');
+  });
+
+  it('refuses plain http to another computer before any request, at every step', async () => {
+    const seen: string[] = [];
+    const typed = await companionError(
+      discoverServer('http://mcp.splattr.example/mcp', { fetch: recordingFetch(seen) }),
+    );
+    expect(typed.code).toBe('invalid_input');
+    expect(typed.message).toContain('must start with https://');
+    expect(seen).toEqual([]);
+
+    // The resource names an authorization server over http: it is never contacted.
+    const httpIssuer = await fakeServer((origin) => ({
+      '/mcp': challenge(origin),
+      '/.well-known/oauth-protected-resource/mcp': resourceMetadata(origin, {
+        authorization_servers: ['http://auth.splattr.example'],
+      }),
+    }));
+    const issuerError = await companionError(
+      discoverServer(`${httpIssuer.origin}/mcp`, { fetch: recordingFetch(seen) }),
+    );
+    expect(issuerError.message).toContain('must start with https://');
+    expect(seen.some((url) => url.includes('splattr.example'))).toBe(false);
+
+    // The challenge points at metadata over http elsewhere: not fetched either.
+    const httpMetadata = await fakeServer(() => ({
+      '/mcp': {
+        status: 401,
+        headers: {
+          'www-authenticate':
+            'Bearer resource_metadata="http://metadata.splattr.example/.well-known/oauth-protected-resource"',
+        },
+      },
+    }));
+    await companionError(
+      discoverServer(`${httpMetadata.origin}/mcp`, { fetch: recordingFetch(seen) }),
+    );
+    expect(seen.some((url) => url.includes('splattr.example'))).toBe(false);
+
+    // Metadata whose token endpoint is plain http elsewhere: refused before sign-in starts.
+    const httpEndpoint = await fakeServer((origin) => ({
+      '/mcp': challenge(origin),
+      '/.well-known/oauth-protected-resource/mcp': resourceMetadata(origin),
+      '/.well-known/oauth-authorization-server': serverMetadata(origin, {
+        token_endpoint: 'http://auth.splattr.example/token',
+      }),
+    }));
+    const endpointError = await companionError(discoverServer(`${httpEndpoint.origin}/mcp`));
+    expect(endpointError.code).toBe('server_unsupported');
+    expect(endpointError.message).toContain('must start with https://');
+  });
+
+  it('stops reading an answer far larger than sign-in metadata, with a sentence', async () => {
+    const huge = await fakeServer((origin) => ({
+      '/mcp': challenge(origin),
+      '/.well-known/oauth-protected-resource/mcp': { hugeBytes: 256 * 1024 * 1024 },
+    }));
+    const error = await companionError(discoverServer(`${huge.origin}/mcp`));
+    expect(error.code).toBe('server_error');
+    expect(error.message).toContain('far larger');
   });
 
   it('falls back to the well-known resource metadata URLs without a challenge', async () => {
@@ -147,6 +261,8 @@ describe('discovery', () => {
     const info = await discoverServer(`${fake.origin}/mcp`);
     expect(info.issuer).toBe(fake.origin);
     expect(fake.requests).toEqual([
+      // initialize, then tools/list: a server may challenge only the calls after initialize.
+      '/mcp',
       '/mcp',
       '/.well-known/oauth-protected-resource/mcp',
       '/.well-known/oauth-protected-resource',

@@ -54,6 +54,41 @@ describe('CompanionService', () => {
     await expectNothingLeft();
   });
 
+  it('refuses a plain-http Splattr address in Settings (this computer aside) and keeps the old one', async () => {
+    const { service } = companion;
+    const before = await service.getSettings({});
+    await expect(
+      service.setSettings({ serverUrl: 'http://mcp.splattr.example/mcp' }),
+    ).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('must start with https://'),
+    });
+    await expect(
+      service.setSettings({
+        serverUrl: sandbox.mcpUrl,
+        clientMetadataUrl: 'http://docs.splattr.example/client.json',
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(await service.getSettings({})).toEqual(before);
+
+    const saved = await service.setSettings({
+      serverUrl: 'http://localhost:4100/mcp',
+      clientId: 'given-by-the-administrator',
+      clientMetadataUrl: 'https://splattr.acme.example/companion/client-metadata.json',
+    });
+    // SPLATTR_MCP_URL (the test's sandbox) still wins over the saved address, as documented.
+    expect(saved).toEqual({
+      serverUrl: sandbox.mcpUrl,
+      clientId: 'given-by-the-administrator',
+      clientMetadataUrl: 'https://splattr.acme.example/companion/client-metadata.json',
+    });
+    expect(openRegistry({ dataDir: companion.dataDir }).getSettings()).toEqual({
+      serverUrl: 'http://localhost:4100/mcp',
+      clientId: 'given-by-the-administrator',
+      clientMetadataUrl: 'https://splattr.acme.example/companion/client-metadata.json',
+    });
+  });
+
   it('leaves nothing behind when sign-in is cancelled in the app', async () => {
     // The browser never answers: the person clicks Cancel while the app waits.
     const service = companion.service;

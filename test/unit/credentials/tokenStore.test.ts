@@ -6,7 +6,7 @@ import keytar from 'keytar';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KEYCHAIN_SERVICE } from '../../../src/shared/server';
 import { createTokenStore, type KeychainBackend } from '../../../src/core/credentials/tokenStore';
-import type { TokenSet } from '../../../src/core/oauth/types';
+import { TokenSetSchema, type TokenSet } from '../../../src/core/oauth/types';
 import { buildRefreshWorker, startWorker } from '../../fixtures/workerProcess';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { companionError } from '../../helpers/companionError';
@@ -49,6 +49,21 @@ describe('token store on the real keyring', () => {
     expect(await store.get(a)).toBeUndefined();
     expect(await store.delete(a)).toBe(false);
     expect(await store.get(b)).toEqual(tokensB);
+  });
+
+  it('gives back every field of a stored token set, so no field is dropped on the way', async () => {
+    const id = newId();
+    const every: Required<TokenSet> = {
+      accessToken: secret(),
+      refreshToken: secret(),
+      expiresAt: Date.now() + 3_600_000,
+      obtainedAt: Date.now(),
+      scope: 'openid email profile',
+    };
+    // The schema is the one source of the shape: a field added there must be filled in here.
+    expect(Object.keys(every).sort()).toEqual(Object.keys(TokenSetSchema.shape).sort());
+    await createTokenStore().set(id, every);
+    expect(await createTokenStore().get(id)).toEqual(every);
   });
 
   it('reads a damaged entry as no tokens, so the next sign-in replaces it', async () => {

@@ -115,23 +115,31 @@ describe('loopback redirect server', () => {
     await expect(loopback.code).resolves.toBe('good');
   });
 
-  it('refuses a wrong state, accepts nothing, and closes', async () => {
+  it('shows a forged answer (wrong, missing or repeated state) an error page and keeps waiting', async () => {
     const { loopback, port } = await start();
-    const answer = await get(port, callback({ code: 'stolen', state: 'not-the-state' }));
-    expect(answer.status).toBe(400);
-    expect(answer.body).toContain('did not match this request');
-    expect((await companionError(loopback.code)).code).toBe('sign_in_state_mismatch');
+    let settled = false;
+    void loopback.code.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (const forged of [
+      callback({ code: 'stolen', state: 'not-the-state' }),
+      callback({ error: 'access_denied', state: 'not-the-state' }),
+      callback({ code: 'c' }),
+      callback({ code: 'c', state: [STATE, 'other'] }),
+    ]) {
+      const answer = await get(port, forged);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toContain('did not match this request');
+      expect(answer.body).toContain('still waiting');
+    }
+    expect(settled).toBe(false);
+    // The genuine answer still ends the sign-in.
+    expect((await get(port, callback({ code: 'real', state: STATE, iss: ISSUER }))).status).toBe(
+      200,
+    );
+    await expect(loopback.code).resolves.toBe('real');
     expect(await connectError(port)).toBe('ECONNREFUSED');
-  });
-
-  it('refuses a missing or repeated state', async () => {
-    const first = await start();
-    await get(first.port, callback({ code: 'c' }));
-    expect((await companionError(first.loopback.code)).code).toBe('sign_in_state_mismatch');
-
-    const second = await start();
-    await get(second.port, callback({ code: 'c', state: [STATE, 'other'] }));
-    expect((await companionError(second.loopback.code)).code).toBe('sign_in_state_mismatch');
   });
 
   it('turns access_denied into "cancelled in the browser"', async () => {

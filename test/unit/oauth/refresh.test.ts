@@ -116,6 +116,29 @@ describe('refreshTokens', () => {
     expect((await refreshTokens(info, registration, 'r')).kind).toBe('transient');
   });
 
+  it('stops reading a token answer far larger than any token response: transient', async () => {
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // 64 MiB of a JSON string, streamed without a length.
+      res.write('{"access_token":"');
+      const chunk = Buffer.alloc(1024 * 1024, 'a');
+      let sent = 0;
+      const more = () => {
+        while (sent < 64) {
+          sent++;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end('","token_type":"Bearer"}');
+      };
+      res.on('close', () => (sent = 64));
+      more();
+    };
+    expect(await refreshTokens(info, registration, 'r')).toEqual({
+      kind: 'transient',
+      reason: 'malformed_response',
+    });
+  });
+
   it('treats a refused connection and a server that never answers as transient', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
