@@ -1,7 +1,7 @@
-import http from 'node:http';
-import type https from 'node:https';
 import { Readable } from 'node:stream';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { NetworkSettings } from '../net/proxy';
+import { createTransports } from '../net/transports';
 
 /** Statuses whose response has no body: a `Response` refuses one. */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
@@ -15,31 +15,12 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
  * response; redirects are returned, not followed (the transport handles them). Connections are
  * kept alive, as by fetch.
  */
-export function createNodeFetch(): FetchLike {
-  const agents = new Map<string, http.Agent>();
-  let httpsModule: Promise<typeof https> | undefined;
-
-  async function transportFor(
-    url: URL,
-  ): Promise<{ request: typeof http.request; agent: http.Agent }> {
-    if (url.protocol === 'http:') {
-      const agent = agents.get('http:') ?? new http.Agent({ keepAlive: true });
-      agents.set('http:', agent);
-      return { request: http.request, agent };
-    }
-    if (url.protocol !== 'https:') {
-      throw new TypeError(`fetch failed: ${url.protocol} is not supported`);
-    }
-    // TLS is loaded only for an https server: the sandbox and the tests speak plain HTTP.
-    const secure = await (httpsModule ??= import('node:https'));
-    const agent = agents.get('https:') ?? new secure.Agent({ keepAlive: true });
-    agents.set('https:', agent);
-    return { request: secure.request, agent };
-  }
+export function createNodeFetch(network: NetworkSettings): FetchLike {
+  const transportFor = createTransports(network);
 
   return async (input, init = {}) => {
     const url = new URL(input);
-    const { request, agent } = await transportFor(url);
+    const { request, agent, failure } = await transportFor(url);
     const signal = init.signal ?? undefined;
     signal?.throwIfAborted();
     const headers: Record<string, string> = {};
@@ -66,9 +47,7 @@ export function createNodeFetch(): FetchLike {
           }),
         );
       });
-      req.once('error', (error) =>
-        reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })),
-      );
+      req.once('error', (error) => reject(signal?.aborted ? signal.reason : failure(error)));
       req.end(body);
     });
   };

@@ -49,7 +49,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   if (!record) throw new CompanionError('connection_not_found');
 
   const statusFiles = openStatusFiles(options.dataDir);
-  const fetch = createNodeFetch();
+  const fetch = createNodeFetch({ env: process.env, proxyUrl: registry.getSettings().proxyUrl });
   const tokens = createTokenManager({
     dataDir: options.dataDir,
     tokenStore: options.tokenStore,

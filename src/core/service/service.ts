@@ -4,6 +4,7 @@ import type { AddResult, CompanionApi, CompanionEvent, Settings } from '../../sh
 import { CLIENT_NAMES, type ClientId } from '../../shared/clients';
 import type { Connection } from '../../shared/connection';
 import { CompanionError } from '../../shared/errors';
+import { parseProxySetting } from '../../shared/proxy';
 import { DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { checkBridge } from './bridgeCheck';
 import { buildBridgeEntry, type BridgeEntry, type BridgeLauncher } from '../bridgeEntry';
@@ -13,6 +14,7 @@ import { createTokenManager } from '../credentials/tokenManager';
 import { createTokenStore, type TokenStore } from '../credentials/tokenStore';
 import { failpoint } from '../failpoints';
 import { createLogger } from '../log';
+import { createNetworkFetch } from '../net/fetch';
 import { revokeRefreshToken } from '../oauth/revoke';
 import { signIn, type SignInOptions } from '../oauth/signIn';
 import type { SignInResult } from '../oauth/types';
@@ -48,7 +50,10 @@ export async function createCompanionService(
   const registry = openRegistry({ dataDir: dir });
   const statusFiles = openStatusFiles(dir);
   const tokenStore = options.tokenStore ?? createTokenStore();
-  const tokens = createTokenManager({ dataDir: dir, tokenStore, registry, statusFiles });
+  // Sign-in, refresh and revoke reach Splattr as the bridges do: through the proxy and trust of
+  // this computer, the proxy setting read anew for each request.
+  const fetch = createNetworkFetch(() => ({ env, proxyUrl: registry.getSettings().proxyUrl }));
+  const tokens = createTokenManager({ dataDir: dir, tokenStore, registry, statusFiles, fetch });
   const log = createLogger(dir, 'app');
   const events = new EventEmitter();
   let pending: { controller: AbortController; url?: string } | undefined;
@@ -68,6 +73,11 @@ export async function createCompanionService(
 
   function serverUrl(): string {
     return env.SPLATTR_MCP_URL ?? registry.getSettings().serverUrl ?? DEFAULT_SPLATTR_MCP_URL;
+  }
+
+  function currentSettings(): Settings {
+    const { proxyUrl } = registry.getSettings();
+    return { serverUrl: serverUrl(), ...(proxyUrl ? { proxyUrl } : {}) };
   }
 
   function activeRecord(id: string): ConnectionRecord {
@@ -112,6 +122,7 @@ export async function createCompanionService(
         },
         signal: current.controller.signal,
         timeoutMs: options.signInTimeoutMs,
+        fetch,
         ...overrides,
       });
     } finally {
@@ -134,7 +145,9 @@ export async function createCompanionService(
     const stored = await tokenStore.get(record.id).catch(() => undefined);
     const refreshToken = stored?.refreshToken ?? signedInRefreshToken;
     if (refreshToken) {
-      const revoked = await revokeRefreshToken(record.server, record.registration, refreshToken);
+      const revoked = await revokeRefreshToken(record.server, record.registration, refreshToken, {
+        fetch,
+      });
       if (!revoked) log.warn('revocation at Splattr failed; local data removed anyway');
     }
     failpoint('remove:after-revoke', env);
@@ -305,12 +318,12 @@ export async function createCompanionService(
       await getClient(client).restart?.(ctx);
       return null;
     },
-    async getSettings(): Promise<Settings> {
-      return { serverUrl: serverUrl() };
-    },
+    getSettings: async () => currentSettings(),
     async setSettings(settings) {
-      registry.setSettings({ serverUrl: settings.serverUrl });
-      return { serverUrl: serverUrl() };
+      const proxyUrl = settings.proxyUrl?.trim() || undefined;
+      if (proxyUrl) parseProxySetting(proxyUrl);
+      registry.setSettings({ serverUrl: settings.serverUrl, proxyUrl });
+      return currentSettings();
     },
     async openSignInLink() {
       if (pending?.url) await options.openBrowser(pending.url);
