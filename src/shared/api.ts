@@ -8,6 +8,11 @@ const ConnectionRef = z.object({ id: z.string().min(1).max(200) });
 export const SettingsSchema = z.object({
   /** The Splattr MCP URL in use; SPLATTR_MCP_URL overrides it. */
   serverUrl: z.url(),
+  /**
+   * A proxy for every request to Splattr, over HTTPS_PROXY / HTTP_PROXY: bridges read it too,
+   * as clients launch them without the person's environment. Empty or absent: none.
+   */
+  proxyUrl: z.string().max(2048).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -1,5 +1,6 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useState, type FormEvent } from 'react';
+import { parseProxySetting } from '../../shared/proxy';
 import { DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { api } from '../api';
 import { errorInfo } from '../errors';
@@ -37,22 +38,36 @@ export function SettingsDialog({ open, onOpenChange, onSaved }: Props) {
 /** Mounted each time the dialog opens, so it always starts from the settings in force. */
 function SettingsForm({ onSaved }: { onSaved: () => void }) {
   const [serverUrl, setServerUrl] = useState('');
+  const [proxyUrl, setProxyUrl] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [proxyError, setProxyError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     api()
       .getSettings({})
-      .then((settings) => setServerUrl(settings.serverUrl))
+      .then((settings) => {
+        setServerUrl(settings.serverUrl);
+        setProxyUrl(settings.proxyUrl ?? '');
+      })
       .catch((failure: unknown) => setError(errorInfo(failure).message));
   }, []);
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    setSaving(true);
     setError(null);
+    setProxyError(null);
+    // Checked here so that its sentence can stand under its own field.
+    const proxy = proxyUrl.trim();
     try {
-      await api().setSettings({ serverUrl: serverUrl.trim() });
+      if (proxy) parseProxySetting(proxy);
+    } catch (failure) {
+      setProxyError(errorInfo(failure).message);
+      return;
+    }
+    setSaving(true);
+    try {
+      await api().setSettings({ serverUrl: serverUrl.trim(), proxyUrl: proxy || undefined });
       onSaved();
     } catch (failure) {
       const info = errorInfo(failure);
@@ -87,6 +102,30 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
         {error ? (
           <p id="server-url-error" className="field-error" role="alert">
             {error}
+          </p>
+        ) : null}
+      </div>
+      <div className="field">
+        <label htmlFor="proxy-url">Proxy server (optional)</label>
+        <input
+          id="proxy-url"
+          type="url"
+          inputMode="url"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="http://proxy.example.com:8080"
+          value={proxyUrl}
+          onChange={(event) => setProxyUrl(event.target.value)}
+          aria-describedby={proxyError ? 'proxy-url-error proxy-url-help' : 'proxy-url-help'}
+          aria-invalid={proxyError ? true : undefined}
+        />
+        <p id="proxy-url-help" className="small muted">
+          Empty: HTTPS_PROXY and HTTP_PROXY are used when set; NO_PROXY applies either way. AI apps
+          use a change the next time they start Splattr.
+        </p>
+        {proxyError ? (
+          <p id="proxy-url-error" className="field-error" role="alert">
+            {proxyError}
           </p>
         ) : null}
       </div>
