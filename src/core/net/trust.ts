@@ -28,7 +28,7 @@ let context: tls.SecureContext | undefined;
  * The TLS context of every https connection the app, the CLI and the bridge make to Splattr:
  * Node's own trust (its bundled list and NODE_EXTRA_CA_CERTS) plus the operating system's store,
  * where a company installs the certificate of a proxy that inspects TLS. Built once per process,
- * on the first https request (reading and loading a few hundred certificates takes tens of ms).
+ * on the first https request.
  *
  * One context given to every connection, rather than Node 22's `--use-system-ca` or
  * `tls.setDefaultCACertificates`: those do not exist on Node 20, and a flag in a client's config
@@ -37,14 +37,50 @@ let context: tls.SecureContext | undefined;
 export function trustedContext(): tls.SecureContext {
   if (context) return context;
   const env = process.env;
-  const certificates = [...new Set([...nodeCertificates(env), ...systemCertificates(env)])];
+  const bundled = new Set(tls.rootCertificates.map(certificateBody));
+  const extra = env.NODE_EXTRA_CA_CERTS ? pemFile(env.NODE_EXTRA_CA_CERTS) : [];
+  const added = [...new Set([...extra, ...systemCertificates(env)])].filter(
+    (pem) => !bundled.has(certificateBody(pem)),
+  );
+  context = extendedDefaultContext(added) ?? fullContext([...tls.rootCertificates, ...added]);
+  return context;
+}
+
+/**
+ * Node's default context with the certificates its bundled list lacks. Node parses that list
+ * once into a shared store; giving every certificate as `ca` parses them all again (about 3×
+ * the CPU of the first https request, measured in bench/netTrust.md). The native context's
+ * `addCACert`, which `ca` itself uses, adds to a copy of the bundled list owned by this context
+ * alone (the copy leaves out NODE_EXTRA_CA_CERTS, hence those are in `added`). It is
+ * undocumented, so where it is missing the full list is given as `ca`.
+ */
+function extendedDefaultContext(added: string[]): tls.SecureContext | undefined {
+  const base = tls.createSecureContext();
+  const native = (base as { context?: { addCACert?: unknown } }).context;
+  const addCACert = native?.addCACert;
+  if (typeof addCACert !== 'function') return undefined;
+  for (const pem of added) {
+    try {
+      addCACert.call(native, pem);
+    } catch {
+      // One damaged certificate in a store must not cost the others.
+    }
+  }
+  return base;
+}
+
+function fullContext(certificates: string[]): tls.SecureContext {
   try {
-    context = tls.createSecureContext({ ca: certificates });
+    return tls.createSecureContext({ ca: certificates });
   } catch {
     // One damaged certificate in a store must not cost the others: keep those that parse.
-    context = tls.createSecureContext({ ca: certificates.filter(parses) });
+    return tls.createSecureContext({ ca: certificates.filter(parses) });
   }
-  return context;
+}
+
+/** A certificate's base64 body: the same certificate, however its PEM lines are wrapped. */
+function certificateBody(pem: string): string {
+  return pem.replace(/-----[^-]+-----|\s/g, '');
 }
 
 function parses(pem: string): boolean {
@@ -54,16 +90,6 @@ function parses(pem: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * What Node trusts by default. A context given its own `ca` list loses NODE_EXTRA_CA_CERTS, so
- * on Node 20, which cannot list its defaults, that file is read here as Node read it at start.
- */
-function nodeCertificates(env: NodeJS.ProcessEnv): string[] {
-  if (getCACertificates) return getCACertificates('default');
-  const extra = env.NODE_EXTRA_CA_CERTS ? pemFile(env.NODE_EXTRA_CA_CERTS) : [];
-  return [...tls.rootCertificates, ...extra];
 }
 
 /**
