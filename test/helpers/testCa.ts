@@ -1,0 +1,110 @@
+import { webcrypto } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import tls from 'node:tls';
+import net from 'node:net';
+// @peculiar/x509 resolves its ASN.1 parsers through tsyringe, which needs this polyfill first.
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+export interface TestCa {
+  /** The CA certificate, PEM, written to `certFile` too. */
+  certPem: string;
+  certFile: string;
+  /** A server certificate the CA signed, for 127.0.0.1 and localhost, and its key. */
+  server: { certPem: string; keyPem: string };
+}
+
+/**
+ * A certificate authority of the test's own (as a company's TLS-inspecting proxy has) and a
+ * server certificate it signed. node:crypto cannot sign certificates; @peculiar/x509 does, on
+ * WebCrypto keys.
+ */
+export async function createTestCa(dir: string): Promise<TestCa> {
+  const now = Date.now();
+  const validity = { notBefore: new Date(now - 60_000), notAfter: new Date(now + 86_400_000) };
+  const caKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Splattr Companion Test CA',
+    ...validity,
+    signingAlgorithm: ALGORITHM,
+    keys: caKeys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  const serverKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+  const server = await x509.X509CertificateGenerator.create({
+    serialNumber: '02',
+    subject: 'CN=127.0.0.1',
+    issuer: ca.subject,
+    ...validity,
+    signingAlgorithm: ALGORITHM,
+    publicKey: serverKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'ip', value: '127.0.0.1' },
+        { type: 'dns', value: 'localhost' },
+      ]),
+      await x509.AuthorityKeyIdentifierExtension.create(ca),
+    ],
+  });
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', serverKeys.privateKey);
+  const keyPem = x509.PemConverter.encode(pkcs8, 'PRIVATE KEY');
+  const certPem = ca.toString('pem');
+  const certFile = path.join(dir, 'test-ca.pem');
+  await writeFile(certFile, `${certPem}\n`);
+  return { certPem, certFile, server: { certPem: server.toString('pem'), keyPem } };
+}
+
+export interface TlsFront {
+  /** `https://127.0.0.1:<port>`: the server behind, reached over TLS with the CA's certificate. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Terminates TLS with the CA's server certificate on 127.0.0.1 and passes the bytes to a plain
+ * local server: the sandbox, served over https as Splattr is.
+ */
+export async function startTlsFront(ca: TestCa, targetPort: number): Promise<TlsFront> {
+  const sockets = new Set<net.Socket>();
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  const server = tls.createServer({ key: ca.server.keyPem, cert: ca.server.certPem }, (inbound) => {
+    const outbound = net.connect(targetPort, '127.0.0.1');
+    track(inbound);
+    track(outbound);
+    inbound.once('close', () => outbound.destroy());
+    outbound.once('close', () => inbound.destroy());
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  // A client that refuses the certificate ends its handshake; that is the test's point, not an error.
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    origin: `https://127.0.0.1:${port}`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_MESSAGES } from '../../../src/shared/errors';
+import { createBridgedConnection, type BridgedConnection } from '../../helpers/bridgedConnection';
+import { startForwardProxy, type ForwardProxy } from '../../helpers/forwardProxy';
+import { withSandbox } from '../../helpers/sandbox';
+import { createTestCa, startTlsFront, type TestCa, type TlsFront } from '../../helpers/testCa';
+
+/** What an AI app gets from a bridge: the tool count, or the sentence it failed with. */
+async function firstAnswer(bridged: BridgedConnection, env: Record<string, string>) {
+  try {
+    const client = await bridged.startBridge(env);
+    return { tools: (await client.listTools()).tools.length };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+describe('a Splattr whose certificate a company CA signed', () => {
+  const sandbox = withSandbox();
+  let dir: string;
+  let ca: TestCa;
+  let front: TlsFront;
+  let proxy: ForwardProxy;
+  let bridged: BridgedConnection;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'splattr-ca-'));
+    ca = await createTestCa(dir);
+    front = await startTlsFront(ca, Number(new URL(sandbox().origin).port));
+    proxy = await startForwardProxy();
+    bridged = await createBridgedConnection(sandbox(), { serverUrl: `${front.origin}/mcp` });
+  });
+  afterAll(async () => {
+    await bridged?.dispose();
+    await Promise.all([front?.close(), proxy?.close()]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is refused with the certificate sentence when nothing on this computer trusts the CA', async () => {
+    const answer = await firstAnswer(bridged, {});
+    expect(answer.error).toContain(ERROR_MESSAGES.certificate_untrusted);
+  });
+
+  it('is trusted through NODE_EXTRA_CA_CERTS', async () => {
+    expect(await firstAnswer(bridged, { NODE_EXTRA_CA_CERTS: ca.certFile })).toEqual({
+      tools: expect.any(Number),
+    });
+  });
+
+  it("is trusted through the system's certificate bundle (SSL_CERT_FILE names it, as for OpenSSL)", async () => {
+    expect(await firstAnswer(bridged, { SSL_CERT_FILE: ca.certFile })).toEqual({
+      tools: expect.any(Number),
+    });
+  });
+
+  it('is reached through an HTTPS_PROXY tunnel, the CA still checked end to end', async () => {
+    const env = { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: ca.certFile };
+    expect(await firstAnswer(bridged, env)).toEqual({ tools: expect.any(Number) });
+    expect(proxy.seen).toContainEqual({ kind: 'tunnel', target: new URL(front.origin).host });
+
+    const untrusted = await firstAnswer(bridged, { HTTPS_PROXY: proxy.url });
+    expect(untrusted.error).toContain(ERROR_MESSAGES.certificate_untrusted);
+  });
+});
