@@ -1,8 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import tls from 'node:tls';
-import net from 'node:net';
 // @peculiar/x509 resolves its ASN.1 parsers through tsyringe, which needs this polyfill first.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
@@ -69,42 +67,4 @@ export async function createTestCa(dir: string): Promise<TestCa> {
   const certFile = path.join(dir, 'test-ca.pem');
   await writeFile(certFile, `${certPem}\n`);
   return { certPem, certFile, server: { certPem: server.toString('pem'), keyPem } };
-}
-
-export interface TlsFront {
-  /** `https://127.0.0.1:<port>`: the server behind, reached over TLS with the CA's certificate. */
-  origin: string;
-  close(): Promise<void>;
-}
-
-/**
- * Terminates TLS with the CA's server certificate on 127.0.0.1 and passes the bytes to a plain
- * local server: the sandbox, served over https as Splattr is.
- */
-export async function startTlsFront(ca: TestCa, targetPort: number): Promise<TlsFront> {
-  const sockets = new Set<net.Socket>();
-  const track = (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-  };
-  const server = tls.createServer({ key: ca.server.keyPem, cert: ca.server.certPem }, (inbound) => {
-    const outbound = net.connect(targetPort, '127.0.0.1');
-    track(inbound);
-    track(outbound);
-    inbound.once('close', () => outbound.destroy());
-    outbound.once('close', () => inbound.destroy());
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  // A client that refuses the certificate ends its handshake; that is the test's point, not an error.
-  server.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    origin: `https://127.0.0.1:${port}`,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }

@@ -1,5 +1,5 @@
 import * as Dialog from '@radix-ui/react-dialog';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { parseProxySetting } from '../../shared/proxy';
 import { DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { api } from '../api';
@@ -83,52 +83,23 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
 
   return (
     <form onSubmit={save} noValidate>
-      <div className="field">
-        <label htmlFor="server-url">Splattr server address</label>
-        <input
-          id="server-url"
-          type="url"
-          inputMode="url"
-          spellCheck={false}
-          autoComplete="off"
-          value={serverUrl}
-          onChange={(event) => setServerUrl(event.target.value)}
-          aria-describedby={error ? 'server-url-error server-url-help' : 'server-url-help'}
-          aria-invalid={error ? true : undefined}
-        />
-        <p id="server-url-help" className="small muted">
-          The default is {DEFAULT_SPLATTR_MCP_URL}. New connections use this address.
-        </p>
-        {error ? (
-          <p id="server-url-error" className="field-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-      </div>
-      <div className="field">
-        <label htmlFor="proxy-url">Proxy server (optional)</label>
-        <input
-          id="proxy-url"
-          type="url"
-          inputMode="url"
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="http://proxy.example.com:8080"
-          value={proxyUrl}
-          onChange={(event) => setProxyUrl(event.target.value)}
-          aria-describedby={proxyError ? 'proxy-url-error proxy-url-help' : 'proxy-url-help'}
-          aria-invalid={proxyError ? true : undefined}
-        />
-        <p id="proxy-url-help" className="small muted">
-          Empty: HTTPS_PROXY and HTTP_PROXY are used when set; NO_PROXY applies either way. AI apps
-          use a change the next time they start Splattr.
-        </p>
-        {proxyError ? (
-          <p id="proxy-url-error" className="field-error" role="alert">
-            {proxyError}
-          </p>
-        ) : null}
-      </div>
+      <AddressField
+        id="server-url"
+        label="Splattr server address"
+        value={serverUrl}
+        onChange={setServerUrl}
+        error={error}
+        help={<>The default is {DEFAULT_SPLATTR_MCP_URL}. New connections use this address.</>}
+      />
+      <AddressField
+        id="proxy-url"
+        label="Proxy server (optional)"
+        placeholder="http://proxy.example.com:8080"
+        value={proxyUrl}
+        onChange={setProxyUrl}
+        error={proxyError}
+        help="Empty: HTTPS_PROXY and HTTP_PROXY are used when set; NO_PROXY applies either way. AI apps use a change the next time they start Splattr."
+      />
       <div className="dialog-actions">
         <Dialog.Close className="button button--secondary" type="button">
           Cancel
@@ -138,5 +109,44 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
         </button>
       </div>
     </form>
+  );
+}
+
+type AddressFieldProps = {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | null;
+  help: ReactNode;
+  placeholder?: string;
+};
+
+/** A URL field with its help line and, when there is one, its error read out as an alert. */
+function AddressField({ id, label, value, onChange, error, help, placeholder }: AddressFieldProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="url"
+        inputMode="url"
+        spellCheck={false}
+        autoComplete="off"
+        placeholder={placeholder}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={error ? `${id}-error ${id}-help` : `${id}-help`}
+        aria-invalid={error ? true : undefined}
+      />
+      <p id={`${id}-help`} className="small muted">
+        {help}
+      </p>
+      {error ? (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }

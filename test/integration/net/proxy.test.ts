@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistry } from '../../../src/core/registry/registry';
-import { createBridgedConnection, type BridgedConnection } from '../../helpers/bridgedConnection';
+import {
+  createBridgedConnection,
+  firstAnswer,
+  type BridgedConnection,
+} from '../../helpers/bridgedConnection';
 import { addCursorThroughCli, runCli, withCliHome } from '../../helpers/cli';
 import { companionError } from '../../helpers/companionError';
 import {
@@ -11,17 +15,6 @@ import {
   type ForwardProxy,
 } from '../../helpers/forwardProxy';
 import { withSandbox } from '../../helpers/sandbox';
-
-/** What an AI app gets from a bridge: the tool list, or the sentence it failed with. */
-async function firstAnswer(bridged: BridgedConnection, env: Record<string, string>) {
-  try {
-    const client = await bridged.startBridge(env);
-    const { tools } = await client.listTools();
-    return { tools: tools.length };
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
-}
 
 describe('the bridge behind a proxy', () => {
   const sandbox = withSandbox();

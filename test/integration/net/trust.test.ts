@@ -3,33 +3,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES } from '../../../src/shared/errors';
-import { createBridgedConnection, type BridgedConnection } from '../../helpers/bridgedConnection';
+import {
+  createBridgedConnection,
+  firstAnswer,
+  type BridgedConnection,
+} from '../../helpers/bridgedConnection';
 import { startForwardProxy, type ForwardProxy } from '../../helpers/forwardProxy';
 import { withSandbox } from '../../helpers/sandbox';
-import { createTestCa, startTlsFront, type TestCa, type TlsFront } from '../../helpers/testCa';
-
-/** What an AI app gets from a bridge: the tool count, or the sentence it failed with. */
-async function firstAnswer(bridged: BridgedConnection, env: Record<string, string>) {
-  try {
-    const client = await bridged.startBridge(env);
-    return { tools: (await client.listTools()).tools.length };
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
-}
+import { startTcpProxy, type TcpProxy } from '../../helpers/tcpProxy';
+import { createTestCa, type TestCa } from '../../helpers/testCa';
 
 describe('a Splattr whose certificate a company CA signed', () => {
   const sandbox = withSandbox();
   let dir: string;
   let ca: TestCa;
-  let front: TlsFront;
+  let front: TcpProxy;
   let proxy: ForwardProxy;
   let bridged: BridgedConnection;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'splattr-ca-'));
     ca = await createTestCa(dir);
-    front = await startTlsFront(ca, Number(new URL(sandbox().origin).port));
+    front = await startTcpProxy(Number(new URL(sandbox().origin).port), {
+      tls: { key: ca.server.keyPem, cert: ca.server.certPem },
+    });
     proxy = await startForwardProxy();
     bridged = await createBridgedConnection(sandbox(), { serverUrl: `${front.origin}/mcp` });
   });
