@@ -8,6 +8,7 @@ import {
   type BridgedConnection,
 } from '../../helpers/bridgedConnection';
 import { addCursorThroughCli, runCli, withCliHome } from '../../helpers/cli';
+import { createTestCompanion } from '../../helpers/companion';
 import { companionError } from '../../helpers/companionError';
 import {
   startForwardProxy,
@@ -130,5 +131,27 @@ describe('sign-in behind a proxy', () => {
     const removed = await runCli(['remove', record.id, '--yes'], proxied).done;
     expect(removed.code).toBe(0);
     expect(proxy.pathsTo(sandbox.origin)).toContain(pathOf(record.server.revocationEndpoint));
+  });
+
+  it('signs in and revokes through the proxy saved in Settings, with none in the environment', async () => {
+    const { browser, sandbox } = cli();
+    const companion = await createTestCompanion(sandbox, browser);
+    const own = await startForwardProxy();
+    try {
+      const { service } = companion;
+      await service.setSettings({ serverUrl: sandbox.mcpUrl, proxyUrl: own.url });
+      const { connection } = await service.add({ client: 'cursor' });
+      const [record] = openRegistry({ dataDir: companion.dataDir }).list();
+      expect(own.pathsTo(sandbox.origin)).toContain(
+        new URL(record?.server.tokenEndpoint ?? 'missing:').pathname,
+      );
+      await service.remove({ id: connection.id });
+      expect(own.pathsTo(sandbox.origin)).toContain(
+        new URL(record?.server.revocationEndpoint ?? 'missing:').pathname,
+      );
+    } finally {
+      await companion.dispose();
+      await own.close();
+    }
   });
 });
