@@ -2,8 +2,12 @@ import http from 'node:http';
 import net from 'node:net';
 
 /** One request the proxy passed on: a CONNECT tunnel, or an absolute-URI request. */
-export type ProxiedRequest =
-  { kind: 'tunnel'; target: string } | { kind: 'forward'; method: string; url: string };
+export type ProxiedRequest = (
+  { kind: 'tunnel'; target: string } | { kind: 'forward'; method: string; url: string }
+) & {
+  /** The Proxy-Authorization header, when the client sent one. */
+  credentials?: string;
+};
 
 export interface ForwardProxy {
   /** `http://127.0.0.1:<port>`, as HTTPS_PROXY, HTTP_PROXY or the proxy setting name it. */
@@ -31,7 +35,12 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
       response.writeHead(400).end('absolute URI required');
       return;
     }
-    seen.push({ kind: 'forward', method: request.method ?? 'GET', url: target.href });
+    seen.push({
+      kind: 'forward',
+      method: request.method ?? 'GET',
+      url: target.href,
+      ...credentialsOf(request),
+    });
     const headers = { ...request.headers };
     delete headers['proxy-connection'];
     delete headers['proxy-authorization'];
@@ -49,7 +58,7 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
   });
   server.on('connect', (request, client, head) => {
     const target = request.url ?? '';
-    seen.push({ kind: 'tunnel', target });
+    seen.push({ kind: 'tunnel', target, ...credentialsOf(request) });
     const [host, port] = splitTarget(target);
     const upstream = net.connect(port, host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -86,6 +95,11 @@ export async function unreachableProxyUrl(): Promise<string> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+function credentialsOf(request: http.IncomingMessage): { credentials?: string } {
+  const header = request.headers['proxy-authorization'];
+  return header ? { credentials: header } : {};
 }
 
 function splitTarget(target: string): [string, number] {

@@ -50,6 +50,21 @@ describe('the bridge behind a proxy', () => {
     }
   });
 
+  it('gives the proxy the user name and password HTTP_PROXY carries', async () => {
+    const own = await startForwardProxy();
+    try {
+      const withCredentials = own.url.replace('http://', 'http://ada:pw%2F4711@');
+      expect(await firstAnswer(bridged, { HTTP_PROXY: withCredentials })).toEqual({
+        tools: expect.any(Number),
+      });
+      const basic = `Basic ${Buffer.from('ada:pw/4711').toString('base64')}`;
+      expect(own.seen.length).toBeGreaterThan(0);
+      expect(own.seen.every((entry) => entry.credentials === basic)).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('uses the proxy saved in Settings when the client gives it no environment', async () => {
     const { service, dataDir } = bridged;
     const saved = await service.setSettings({ serverUrl: sandbox().mcpUrl, proxyUrl: proxy.url });
