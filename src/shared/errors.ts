@@ -14,6 +14,8 @@ export const ERROR_MESSAGES = {
   server_unreachable: 'Splattr could not be reached. Check your internet connection and try again.',
   proxy_unreachable:
     'The proxy server could not be reached. Check the proxy address in Settings (or HTTPS_PROXY / HTTP_PROXY) and your network, then try again.',
+  proxy_refused:
+    'The proxy server refused to connect to Splattr. Ask your IT department to allow Splattr’s address, then try again.',
   certificate_untrusted:
     'Splattr’s secure connection is signed by a certificate this computer does not trust, so it was stopped. If your organization inspects secure traffic, install its certificate in the system’s certificate store (or name its file in NODE_EXTRA_CA_CERTS), then try again.',
   server_error: 'Splattr had a problem answering. Please try again in a few minutes.',

@@ -24,7 +24,15 @@ export interface ForwardProxy {
  * (for https), any other method with an absolute URI is forwarded (for plain http). It records
  * what passes, so a test sees which requests went through a proxy and which did not.
  */
-export async function startForwardProxy(): Promise<ForwardProxy> {
+export async function startForwardProxy(
+  options: {
+    /** A `user:password` the proxy requires: without it, it answers 407 (and passes nothing). */
+    requires?: string;
+  } = {},
+): Promise<ForwardProxy> {
+  const required = options.requires && `Basic ${Buffer.from(options.requires).toString('base64')}`;
+  const refused = (request: http.IncomingMessage) =>
+    Boolean(required) && request.headers['proxy-authorization'] !== required;
   const seen: ProxiedRequest[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((request, response) => {
@@ -41,6 +49,10 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
       url: target.href,
       ...credentialsOf(request),
     });
+    if (refused(request)) {
+      response.writeHead(407, { 'proxy-authenticate': 'Basic realm="proxy"' }).end();
+      return;
+    }
     const headers = { ...request.headers };
     delete headers['proxy-connection'];
     delete headers['proxy-authorization'];
@@ -59,6 +71,10 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
   server.on('connect', (request, client, head) => {
     const target = request.url ?? '';
     seen.push({ kind: 'tunnel', target, ...credentialsOf(request) });
+    if (refused(request)) {
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n');
+      return;
+    }
     const [host, port] = splitTarget(target);
     const upstream = net.connect(port, host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type https from 'node:https';
 import type { HttpsProxyAgent as ProxyAgentType } from 'https-proxy-agent';
-import { networkFailure } from './failure';
+import { networkFailure, proxyRefusal } from './failure';
 import { proxyFor, type NetworkSettings } from './proxy';
 import { trustedContext } from './trust';
 
@@ -76,5 +76,11 @@ async function createAgent(
       );
     }
   }
-  return new TrustingHttpsProxyAgent(proxy, { keepAlive: true, ...toProxy });
+  const agent = new TrustingHttpsProxyAgent(proxy, { keepAlive: true, ...toProxy });
+  // The library hands a refused CONNECT's answer (a 407, a 403) to the request as if Splattr
+  // had sent it; it is the proxy's, and says so.
+  agent.on('proxyConnect', (answer: { statusCode: number }, request: http.ClientRequest) => {
+    if (answer.statusCode !== 200) request.destroy(proxyRefusal(answer.statusCode));
+  });
+  return agent;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNetworkFetch } from '../../../src/core/net/fetch';
 import { openRegistry } from '../../../src/core/registry/registry';
 import {
   createBridgedConnection,
@@ -167,6 +168,31 @@ describe('sign-in behind a proxy', () => {
     } finally {
       await companion.dispose();
       await own.close();
+    }
+  });
+
+  it('tells a proxy that wants a password from one that will not reach Splattr', async () => {
+    const guarded = await startForwardProxy({ requires: 'ada:pw-4711' });
+    try {
+      const { port } = new URL(guarded.url);
+      const nothingListens = new URL(await unreachableProxyUrl()).port;
+      const fetchVia = (proxy: string) =>
+        createNetworkFetch(() => ({ env: { HTTPS_PROXY: proxy } }))(
+          `https://127.0.0.1:${nothingListens}/mcp`,
+        );
+      const noPassword = await companionError(fetchVia(guarded.url));
+      expect(noPassword.code).toBe('proxy_refused');
+      expect(noPassword.message).toContain(`127.0.0.1:${port} asks for a user name and password`);
+
+      // The proxy lets the request in, but nothing listens where it is sent.
+      const unreachableHost = await companionError(
+        fetchVia(guarded.url.replace('http://', 'http://ada:pw-4711@')),
+      );
+      expect(unreachableHost.code).toBe('proxy_refused');
+      expect(unreachableHost.message).toContain('refused to connect to Splattr (it answered 502)');
+      expect(unreachableHost.message).not.toContain('pw-4711');
+    } finally {
+      await guarded.close();
     }
   });
 });

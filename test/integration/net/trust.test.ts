@@ -61,4 +61,22 @@ describe('a Splattr whose certificate a company CA signed', () => {
     const untrusted = await firstAnswer(bridged, { HTTPS_PROXY: proxy.url });
     expect(untrusted.error).toContain(ERROR_MESSAGES.certificate_untrusted);
   });
+
+  it('says when the proxy wants a password, and passes it from HTTPS_PROXY', async () => {
+    const guarded = await startForwardProxy({ requires: 'ada:pw-4711' });
+    try {
+      const { port } = new URL(guarded.url);
+      const trust = { NODE_EXTRA_CA_CERTS: ca.certFile };
+      const refused = await firstAnswer(bridged, { ...trust, HTTPS_PROXY: guarded.url });
+      expect(refused.error).toContain(
+        `The proxy server 127.0.0.1:${port} asks for a user name and password.`,
+      );
+      const withPassword = guarded.url.replace('http://', 'http://ada:pw-4711@');
+      expect(await firstAnswer(bridged, { ...trust, HTTPS_PROXY: withPassword })).toEqual({
+        tools: expect.any(Number),
+      });
+    } finally {
+      await guarded.close();
+    }
+  });
 });
