@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 
 /** One request the proxy passed on: a CONNECT tunnel, or an absolute-URI request. */
@@ -10,7 +11,7 @@ export type ProxiedRequest = (
 };
 
 export interface ForwardProxy {
-  /** `http://127.0.0.1:<port>`, as HTTPS_PROXY, HTTP_PROXY or the proxy setting name it. */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`), as HTTPS_PROXY or a setting names it. */
   url: string;
   /** Everything that went through, in order. */
   readonly seen: ProxiedRequest[];
@@ -28,6 +29,8 @@ export async function startForwardProxy(
   options: {
     /** A `user:password` the proxy requires: without it, it answers 407 (and passes nothing). */
     requires?: string;
+    /** A key and certificate: the proxy is then spoken to over TLS (an `https://` proxy). */
+    tls?: { key: string; cert: string };
   } = {},
 ): Promise<ForwardProxy> {
   const required = options.requires && `Basic ${Buffer.from(options.requires).toString('base64')}`;
@@ -35,7 +38,7 @@ export async function startForwardProxy(
     Boolean(required) && request.headers['proxy-authorization'] !== required;
   const seen: ProxiedRequest[] = [];
   const sockets = new Set<net.Socket>();
-  const server = http.createServer((request, response) => {
+  const handle: http.RequestListener = (request, response) => {
     let target: URL;
     try {
       target = new URL(request.url ?? '');
@@ -63,7 +66,8 @@ export async function startForwardProxy(
     upstream.on('error', () => response.destroy());
     response.on('close', () => upstream.destroy());
     request.pipe(upstream);
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, handle) : http.createServer(handle);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -89,7 +93,7 @@ export async function startForwardProxy(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     seen,
     pathsTo: (origin) =>
       seen.flatMap((entry) =>

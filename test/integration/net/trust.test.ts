@@ -79,4 +79,22 @@ describe('a Splattr whose certificate a company CA signed', () => {
       await guarded.close();
     }
   });
+
+  it('speaks TLS to an https:// proxy, trusting its certificate the same way', async () => {
+    const secureProxy = await startForwardProxy({
+      tls: { key: ca.server.keyPem, cert: ca.server.certPem },
+    });
+    try {
+      const env = { HTTPS_PROXY: secureProxy.url, NODE_EXTRA_CA_CERTS: ca.certFile };
+      expect(await firstAnswer(bridged, env)).toEqual({ tools: expect.any(Number) });
+      expect(secureProxy.seen).toContainEqual({
+        kind: 'tunnel',
+        target: new URL(front.origin).host,
+      });
+      const untrusted = await firstAnswer(bridged, { HTTPS_PROXY: secureProxy.url });
+      expect(untrusted.error).toContain(ERROR_MESSAGES.certificate_untrusted);
+    } finally {
+      await secureProxy.close();
+    }
+  });
 });
