@@ -22,9 +22,13 @@ export interface Transport {
  */
 export function createTransports(settings: NetworkSettings): (url: URL) => Promise<Transport> {
   const agents = new Map<string, Promise<http.Agent>>();
+  // A bridge's environment and settings do not change while it runs: one decision per origin
+  // keeps the proxy rules off the path of every request.
+  const byOrigin = new Map<string, Promise<Transport>>();
   let httpsModule: Promise<typeof https> | undefined;
+  const loadHttps = () => (httpsModule ??= import('node:https'));
 
-  return async (url) => {
+  async function transportFor(url: URL): Promise<Transport> {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new TypeError(`fetch failed: ${url.protocol} is not supported`);
     }
@@ -32,19 +36,26 @@ export function createTransports(settings: NetworkSettings): (url: URL) => Promi
     const key = `${url.protocol} ${proxy?.href ?? 'direct'}`;
     let agent = agents.get(key);
     if (!agent) {
-      agent = createAgent(url.protocol, proxy, () => (httpsModule ??= import('node:https')));
+      agent = createAgent(url.protocol, proxy, loadHttps);
       agents.set(key, agent);
     }
-    const request =
-      url.protocol === 'https:'
-        ? (await (httpsModule ??= import('node:https'))).request
-        : http.request;
     return {
-      request,
+      request: url.protocol === 'https:' ? (await loadHttps()).request : http.request,
       agent: await agent,
       failure: (error) =>
         networkFailure(error, proxy) ?? new TypeError('fetch failed', { cause: error }),
     };
+  }
+
+  return (url) => {
+    let transport = byOrigin.get(url.origin);
+    if (!transport) {
+      transport = transportFor(url);
+      // A refused URL (a bad proxy address) is decided again next time, not remembered.
+      transport.catch(() => byOrigin.delete(url.origin));
+      byOrigin.set(url.origin, transport);
+    }
+    return transport;
   };
 }
 
