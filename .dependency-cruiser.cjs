@@ -5,7 +5,7 @@
 
 /** Inside core, a folder may import only the folders below it (docs/architecture.md). */
 const CORE_LAYERS = [
-  { name: 'basics', path: '^src/core/[^/]+\\.ts$' },
+  { name: 'basics', path: '^src/core/([^/]+\\.ts$|net/)' },
   { name: 'oauth, registry', path: '^src/core/(oauth|registry)/' },
   { name: 'credentials', path: '^src/core/credentials/' },
   { name: 'clients, bridge', path: '^src/core/(clients|bridge)/' },

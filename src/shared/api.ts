@@ -15,6 +15,11 @@ export const SettingsSchema = z.object({
   clientId: z.string().trim().max(500).optional(),
   /** Advanced: where the app's client metadata document is hosted; SPLATTR_CLIENT_METADATA_URL overrides it. */
   clientMetadataUrl: z.url().optional(),
+  /**
+   * A proxy for every request to Splattr, over HTTPS_PROXY / HTTP_PROXY: bridges read it too,
+   * as clients launch them without the person's environment. Empty or absent: none.
+   */
+  proxyUrl: z.string().max(2048).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

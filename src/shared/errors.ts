@@ -12,6 +12,12 @@ export const ERROR_MESSAGES = {
     'The sign-in answer did not match this request, so it was ignored. Please sign in again.',
   sign_in_failed: 'Sign-in did not complete. Please try again.',
   server_unreachable: 'Splattr could not be reached. Check your internet connection and try again.',
+  proxy_unreachable:
+    'The proxy server could not be reached. Check the proxy address in Settings (or HTTPS_PROXY / HTTP_PROXY) and your network, then try again.',
+  proxy_refused:
+    'The proxy server refused to connect to Splattr. Ask your IT department to allow Splattr’s address, then try again.',
+  certificate_untrusted:
+    'Splattr’s secure connection is signed by a certificate this computer does not trust, so it was stopped. If your organization inspects secure traffic, install its certificate in the system’s certificate store (or name its file in NODE_EXTRA_CA_CERTS), then try again.',
   server_error: 'Splattr had a problem answering. Please try again in a few minutes.',
   server_unsupported:
     'This Splattr server does not support secure sign-in for desktop apps (PKCE S256). Check the server address in Settings.',

@@ -355,4 +355,29 @@ describe('Splattr Companion window', () => {
       clientId: 'acme-companion',
     });
   });
+
+  it('saves a proxy in Settings, refusing one with a password under its own field', async () => {
+    await open();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    const proxy = dialog.getByLabel('Proxy server (optional)');
+    await expect.poll(() => proxy.inputValue()).toBe('');
+
+    await proxy.fill('http://me:pw-4711@proxy.acme.example:3128');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.getAttribute('id')).toBe('proxy-url-error');
+    expect(await alert.innerText()).toContain('cannot be saved in Settings');
+    expect(await alert.innerText()).not.toContain('pw-4711');
+    expect(fake.calls.some((c) => c.method === 'setSettings')).toBe(false);
+
+    await proxy.fill('proxy.acme.example:3128');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(fake.calls.find((c) => c.method === 'setSettings')?.input).toEqual({
+      serverUrl: 'https://mcp.splattr.com/mcp',
+      proxyUrl: 'proxy.acme.example:3128',
+    });
+  });
 });

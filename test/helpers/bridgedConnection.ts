@@ -93,3 +93,16 @@ export async function createBridgedConnection(
     },
   };
 }
+
+/** What an AI app first gets from a new bridge: the tool count, or the sentence it failed with. */
+export async function firstAnswer(
+  bridged: BridgedConnection,
+  env: Record<string, string>,
+): Promise<{ tools?: number; error?: string }> {
+  try {
+    const client = await bridged.startBridge(env);
+    return { tools: (await client.listTools()).tools.length };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}

@@ -163,7 +163,7 @@ export class HttpSession {
     message?: Outgoing,
   ): Promise<IncomingMessage> {
     const { url, transportFor } = this.options;
-    const { request, agent } = await transportFor(url);
+    const { request, agent, failure } = await transportFor(url);
     const headers: OutgoingHttpHeaders = { accept, authorization: `Bearer ${token}` };
     if (body) {
       headers['content-type'] = 'application/json';
@@ -193,7 +193,7 @@ export class HttpSession {
       if (id !== undefined) this.modernInFlight.set(id, req);
       req.once('error', (error) => {
         this.inFlight.delete(req);
-        reject(new TypeError('fetch failed', { cause: error }));
+        reject(failure(error));
       });
       req.end(body);
     });

@@ -10,7 +10,9 @@ import { openStatusFiles } from '../registry/statusFiles';
 import { checkConnectionTarget } from '../oauth/secureUrl';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { HttpSession } from './httpSession';
-import { createTransportFor, type TransportFor } from './httpTransport';
+import { createTransports } from '../net/transports';
+import type { TransportFor } from './httpTransport';
+import { createNodeFetch } from './startup/nodeFetch';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './messages';
 import { Relay } from './relay';
 import { openStdio } from './stdio';
@@ -26,7 +28,7 @@ export interface RunBridgeOptions {
   tokenStore?: TokenStore;
   /** How each request reaches its server (the seam for proxies and extra CAs). */
   transportFor?: TransportFor;
-  /** How token refresh reaches the authorization server; default Node's fetch. */
+  /** How token refresh reaches the authorization server; default node:http over transportFor. */
   fetch?: FetchLike;
   /** The largest message relayed either way, in bytes. */
   maxMessageBytes?: number;
@@ -59,7 +61,12 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   checkConnectionTarget(record.serverUrl, record.server);
 
   const statusFiles = openStatusFiles(options.dataDir);
-  const fetch = options.fetch ?? globalThis.fetch;
+  // Clients launch the bridge without the person's environment: the app's proxy setting, read
+  // from the registry, reaches it here (core/net applies it and the environment's variables).
+  const transportFor =
+    options.transportFor ??
+    createTransports({ env: process.env, proxyUrl: registry.getSettings().proxyUrl });
+  const fetch = options.fetch ?? createNodeFetch(transportFor);
   const tokens = createTokenManager({
     dataDir: options.dataDir,
     tokenStore: options.tokenStore,
@@ -100,7 +107,6 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
     },
   };
   const serverUrl = new URL(record.serverUrl);
-  const transportFor = options.transportFor ?? createTransportFor();
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const bridgeLog = {
     info: (message: string, fields?: Record<string, unknown>) =>

@@ -38,6 +38,7 @@ export function signInFetch(base: FetchLike = fetch, signal?: AbortSignal): Fetc
       response = await base(input, { ...init, signal: AbortSignal.any(signals) });
     } catch (error) {
       if (signal?.aborted) throw new CompanionError('sign_in_aborted');
+      if (error instanceof CompanionError) throw error;
       throw new CompanionError('server_unreachable', undefined, { cause: error });
     }
     if (response.status >= 500) {

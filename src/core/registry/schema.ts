@@ -45,6 +45,7 @@ export const RegistrySettingsSchema = z.object({
   /** A pre-registered client id (not secret; its secret is in the keychain). */
   clientId: z.string().min(1).optional(),
   clientMetadataUrl: z.url().optional(),
+  proxyUrl: z.string().optional(),
 });
 export type RegistrySettings = z.infer<typeof RegistrySettingsSchema>;
 

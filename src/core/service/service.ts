@@ -4,6 +4,7 @@ import type { AddResult, CompanionApi, CompanionEvent, Settings } from '../../sh
 import { CLIENT_NAMES, type ClientId } from '../../shared/clients';
 import type { Connection } from '../../shared/connection';
 import { CompanionError } from '../../shared/errors';
+import { parseProxySetting } from '../../shared/proxy';
 import { DEFAULT_CLIENT_METADATA_URL, DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { checkBridge } from './bridgeCheck';
 import { buildBridgeEntry, type BridgeEntry, type BridgeLauncher } from '../bridgeEntry';
@@ -14,6 +15,7 @@ import { createTokenManager } from '../credentials/tokenManager';
 import { createTokenStore, type TokenStore } from '../credentials/tokenStore';
 import { failpoint } from '../failpoints';
 import { createLogger } from '../log';
+import { createNetworkFetch } from '../net/fetch';
 import { revokeRefreshToken } from '../oauth/revoke';
 import { requireSecureServerUrl, requireSecureUrl } from '../oauth/secureUrl';
 import { signIn, type SignInOptions } from '../oauth/signIn';
@@ -52,12 +54,16 @@ export async function createCompanionService(
   const statusFiles = openStatusFiles(dir);
   const tokenStore = options.tokenStore ?? createTokenStore();
   const clientSecrets = options.clientSecrets ?? createClientSecretStore();
+  // Sign-in, refresh and revoke reach Splattr as the bridges do: through the proxy and trust of
+  // this computer, the proxy setting read anew for each request.
+  const fetch = createNetworkFetch(() => ({ env, proxyUrl: registry.getSettings().proxyUrl }));
   const tokens = createTokenManager({
     dataDir: dir,
     tokenStore,
     clientSecrets,
     registry,
     statusFiles,
+    fetch,
   });
   const log = createLogger(dir, 'app');
   const events = new EventEmitter();
@@ -135,6 +141,7 @@ export async function createCompanionService(
         },
         signal: current.controller.signal,
         timeoutMs: options.signInTimeoutMs,
+        fetch,
         ...overrides,
       });
     } finally {
@@ -160,6 +167,7 @@ export async function createCompanionService(
       const secret = await clientSecrets.get(record.id).catch(() => undefined);
       const revoked = await revokeRefreshToken(record.server, record.registration, refreshToken, {
         clientSecret: secret?.clientSecret,
+        fetch,
       });
       if (!revoked) log.warn('revocation at Splattr failed; local data removed anyway');
     }
@@ -331,11 +339,12 @@ export async function createCompanionService(
   }
 
   function currentSettings(): Settings {
-    const { clientId } = registry.getSettings();
+    const { clientId, proxyUrl } = registry.getSettings();
     return {
       serverUrl: serverUrl(),
       clientMetadataUrl: clientMetadataUrl(),
       ...(clientId ? { clientId } : {}),
+      ...(proxyUrl ? { proxyUrl } : {}),
     };
   }
 
@@ -385,10 +394,13 @@ export async function createCompanionService(
           'invalid_input',
         );
       }
+      const proxyUrl = settings.proxyUrl?.trim() || undefined;
+      if (proxyUrl) parseProxySetting(proxyUrl);
       registry.setSettings({
         serverUrl: settings.serverUrl,
         clientId: settings.clientId || undefined,
         clientMetadataUrl: settings.clientMetadataUrl,
+        proxyUrl,
       });
       return currentSettings();
     },

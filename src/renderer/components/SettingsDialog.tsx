@@ -1,6 +1,7 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ERROR_MESSAGES } from '../../shared/errors';
+import { parseProxySetting } from '../../shared/proxy';
 import { DEFAULT_CLIENT_METADATA_URL, DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { api } from '../api';
 import { errorInfo } from '../errors';
@@ -40,6 +41,8 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
   const [serverUrl, setServerUrl] = useState('');
   const [clientId, setClientId] = useState('');
   const [clientMetadataUrl, setClientMetadataUrl] = useState('');
+  const [proxyUrl, setProxyUrl] = useState('');
+  const [proxyError, setProxyError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -50,19 +53,30 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
         setServerUrl(settings.serverUrl);
         setClientId(settings.clientId ?? '');
         setClientMetadataUrl(settings.clientMetadataUrl ?? '');
+        setProxyUrl(settings.proxyUrl ?? '');
       })
       .catch((failure: unknown) => setError(errorInfo(failure).message));
   }, []);
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    setSaving(true);
     setError(null);
+    setProxyError(null);
+    // Checked here so that its sentence can stand under its own field.
+    const proxy = proxyUrl.trim();
+    try {
+      if (proxy) parseProxySetting(proxy);
+    } catch (failure) {
+      setProxyError(errorInfo(failure).message);
+      return;
+    }
+    setSaving(true);
     try {
       await api().setSettings({
         serverUrl: serverUrl.trim(),
         clientId: clientId.trim() || undefined,
         clientMetadataUrl: clientMetadataUrl.trim() || undefined,
+        proxyUrl: proxy || undefined,
       });
       onSaved();
     } catch (failure) {
@@ -106,6 +120,17 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
         error={error}
         help={`The default is ${DEFAULT_CLIENT_METADATA_URL}. Change it only if your organization hosts its own copy.`}
       />
+      <TextField
+        id="proxy-url"
+        label="Proxy server (optional)"
+        url
+        placeholder="http://proxy.example.com:8080"
+        value={proxyUrl}
+        onChange={setProxyUrl}
+        error={proxyError}
+        ownError
+        help="Empty: HTTPS_PROXY and HTTP_PROXY are used when set; NO_PROXY applies either way. AI apps use a change the next time they start Splattr."
+      />
       {error ? (
         <p id="settings-error" className="field-error" role="alert">
           {error}
@@ -131,11 +156,16 @@ type TextFieldProps = {
   value: string;
   onChange: (value: string) => void;
   help: string;
+  placeholder?: string;
   /** The form's error, which every field points to while it is shown. */
   error: string | null;
+  /** The error is this field's own: shown under it (as `<id>-error`) rather than the form's. */
+  ownError?: boolean;
 };
 
-function TextField({ id, label, url, value, onChange, help, error }: TextFieldProps) {
+function TextField(props: TextFieldProps) {
+  const { id, label, url, value, onChange, help, placeholder, error, ownError } = props;
+  const errorId = ownError ? `${id}-error` : 'settings-error';
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -145,14 +175,20 @@ function TextField({ id, label, url, value, onChange, help, error }: TextFieldPr
         inputMode={url ? 'url' : undefined}
         spellCheck={false}
         autoComplete="off"
+        placeholder={placeholder}
         value={value}
         onChange={(event) => onChange(event.target.value)}
-        aria-describedby={error ? `settings-error ${id}-help` : `${id}-help`}
+        aria-describedby={error ? `${errorId} ${id}-help` : `${id}-help`}
         aria-invalid={error ? true : undefined}
       />
       <p id={`${id}-help`} className="small muted">
         {help}
       </p>
+      {error && ownError ? (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -53,6 +53,7 @@ describe('when Splattr forgets the session', () => {
         }) as typeof request.end;
         return request;
       }) as typeof http.request,
+      failure: (error) => new TypeError('fetch failed', { cause: error }),
     });
     const accessTokenAuth = {
       getAccessToken: async () => accessToken,

@@ -1,8 +1,6 @@
 import { createTokenStore } from '../../credentials/tokenStore';
 import type { RunBridgeOptions, RunningBridge } from '../runBridge';
-import { createTransportFor } from '../httpTransport';
 import { createHeapTrimmer } from './heapTrimmer';
-import { createNodeFetch } from './nodeFetch';
 import { withReadAhead } from './readAhead';
 
 export type StartBridgeOptions = Omit<
@@ -20,12 +18,5 @@ export type StartBridgeOptions = Omit<
 export async function startBridge(options: StartBridgeOptions): Promise<RunningBridge> {
   const tokenStore = withReadAhead(createTokenStore(), options.connectionId);
   const { runBridge } = await import('../runBridge');
-  const transportFor = createTransportFor();
-  return runBridge({
-    ...options,
-    tokenStore,
-    transportFor,
-    fetch: createNodeFetch(transportFor),
-    idle: createHeapTrimmer().idle,
-  });
+  return runBridge({ ...options, tokenStore, idle: createHeapTrimmer().idle });
 }

@@ -16,7 +16,7 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 export function createNodeFetch(transportFor: TransportFor): FetchLike {
   return async (input, init = {}) => {
     const url = new URL(input);
-    const { request, agent } = await transportFor(url);
+    const { request, agent, failure } = await transportFor(url);
     const signal = init.signal ?? undefined;
     signal?.throwIfAborted();
     const headers: Record<string, string> = {};
@@ -43,9 +43,7 @@ export function createNodeFetch(transportFor: TransportFor): FetchLike {
           }),
         );
       });
-      req.once('error', (error) =>
-        reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })),
-      );
+      req.once('error', (error) => reject(signal?.aborted ? signal.reason : failure(error)));
       req.end(body);
     });
   };
