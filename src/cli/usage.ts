@@ -1,9 +1,11 @@
+import { CLIENT_IDS } from '../shared/clients';
+
 export const USAGE = `Usage: splattr-companion <command> [options]
 
 Commands:
   clients                         the AI clients this computer has
   list [--json]                   your Splattr connections
-  add <claude-desktop|cursor>     sign in and add Splattr to a client
+  add <client>                    sign in and add Splattr to a client
       [--server URL] [--no-open] [--replace]
   reconnect <id|client>           sign in again after access was revoked
   test <id|client>                start the bridge and list Splattr's tools
@@ -15,4 +17,6 @@ Options:
   --no-open   print the sign-in link instead of opening a browser
   --replace   overwrite a "splattr" entry that Splattr Companion did not write
   --yes       do not ask before removing
-  --json      machine-readable output`;
+  --json      machine-readable output
+
+Clients: ${CLIENT_IDS.join(', ')}`;

@@ -1,4 +1,4 @@
-import { parse, patch } from '@decimalturn/toml-patch';
+import { parse, patch, stringify } from '@decimalturn/toml-patch';
 import { CompanionError } from '../../shared/errors';
 import { isObject, notServers, unparsable, type ConfigFormat } from './configFile';
 
@@ -16,20 +16,39 @@ import { isObject, notServers, unparsable, type ConfigFormat } from './configFil
  */
 
 const SERVERS_KEY = 'mcp_servers';
+/** `mcp_servers = { … }`: servers kept in one inline table, which no section may extend. */
+const INLINE_SERVERS = /^[\t ]*mcp_servers[\t ]*=/m;
 
 /** Servers are tables under `mcp_servers`; the value we write is a table too. */
 export const tomlFormat: ConfigFormat = {
   read: (text, file, key) => servers(parseToml(text, file), file)?.[key],
   write(text, file, key, value) {
     const root = parseToml(text, file);
-    const next = { ...servers(root, file) };
+    const current = servers(root, file);
+    if (value !== undefined && current?.[key] === undefined && !INLINE_SERVERS.test(text)) {
+      return appendSection(text, key, value);
+    }
+    const next = { ...current };
     if (value === undefined) delete next[key];
     else next[key] = value;
-    const edited = patch(text, { ...root, [SERVERS_KEY]: next });
-    // A file we create ends with a newline like any other; an existing one keeps its own ending.
-    return text.trim() === '' && edited !== '' && !edited.endsWith('\n') ? `${edited}\n` : edited;
+    return patch(text, { ...root, [SERVERS_KEY]: next });
   },
 };
+
+/**
+ * A new server goes at the end of the file as its own `[mcp_servers.<name>]` section, as
+ * Codex's docs write them. toml-patch would put it among the root keys instead, where the
+ * comment above the next table becomes its own and later leaves with it.
+ */
+function appendSection(text: string, key: string, value: unknown): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const body = stringify(value, { inlineTableStart: 0, newLine: eol });
+  // A bare key when TOML allows one, else a quoted one (JSON's escapes are TOML's too).
+  const name = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+  const section = `[${SERVERS_KEY}.${name}]${eol}${body}`;
+  if (text.trim() === '') return section;
+  return `${text}${text.endsWith('\n') ? '' : eol}${eol}${section}`;
+}
 
 function parseToml(text: string, file: string): Record<string, unknown> {
   try {
