@@ -197,6 +197,46 @@ describe('on this machine', () => {
     }
   });
 
+  it('changes Claude Code through its own CLI when it finds one', async () => {
+    // A `claude` on PATH that records how it was called (the real one is tested in
+    // test/integration/cli/realClients.test.ts); it leaves the file to the test.
+    const calls = path.join(temp.home, 'calls');
+    await fs.writeFile(
+      path.join(temp.bin, 'claude'),
+      `#!/bin/sh\nprintf '%s\\n' "$HOME" "$@" >> '${calls}'\n`,
+      { mode: 0o755 },
+    );
+    const code = getClient('claude-code');
+    const file = code.configPath(temp.ctx);
+    const entry = buildBridgeEntry(LAUNCHER, 'c1');
+
+    await code.addEntry(entry, {}, temp.ctx);
+    const json = JSON.stringify({ type: 'stdio', ...entry });
+    expect((await fs.readFile(calls, 'utf8')).split('\n')).toEqual([
+      ...[temp.home, 'mcp', 'add-json', '-s', 'user', 'splattr', json],
+      '',
+    ]);
+    await expect(fs.access(file)).rejects.toThrow();
+
+    // An entry that is there already (written as Claude Code would) is replaced: removed, added.
+    const original = JSON.stringify({ mcpServers: { splattr: { type: 'stdio', ...entry } } });
+    await fs.writeFile(file, original);
+    await fs.rm(calls);
+    await code.addEntry(buildBridgeEntry(LAUNCHER, 'c2'), {}, temp.ctx);
+    expect((await fs.readFile(calls, 'utf8')).split('\n').slice(0, 6)).toEqual([
+      ...[temp.home, 'mcp', 'remove', '-s', 'user', 'splattr'],
+    ]);
+    // The same one backup as any edit.
+    expect(await fs.readFile(`${file}.splattr-backup`, 'utf8')).toBe(original);
+
+    await fs.rm(calls);
+    expect(await code.removeEntry({ connectionId: 'c1' }, temp.ctx)).toBe(true);
+    expect((await fs.readFile(calls, 'utf8')).split('\n')).toEqual([
+      ...[temp.home, 'mcp', 'remove', '-s', 'user', 'splattr'],
+      '',
+    ]);
+  });
+
   it('sees a client as installed once it left files of its own or its launcher exists', async () => {
     expect(await claude.isInstalled(temp.ctx)).toBe(false);
     expect(await cursor.isInstalled(temp.ctx)).toBe(false);
