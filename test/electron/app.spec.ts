@@ -19,7 +19,7 @@ let page: Page;
 test.beforeAll(async () => {
   app = await launchApp(binary!);
   page = await app.firstWindow();
-  await page.getByRole('heading', { name: 'Apps' }).waitFor();
+  await page.getByRole('heading', { name: 'Apps on this computer' }).waitFor();
 });
 
 test.afterAll(async () => {
