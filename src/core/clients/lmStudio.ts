@@ -1,5 +1,4 @@
-import { localAppData } from '../paths';
-import { onPath } from './context';
+import { desktopAppLocations } from './context';
 import { defineClient } from './defineClient';
 
 /**
@@ -10,19 +9,14 @@ export const lmStudio = defineClient({
   id: 'lm-studio',
   needsRestartAfterChange: false,
   configPath: (c) => c.path.join(c.home, '.lmstudio', 'mcp.json'),
-  appLocations: (c) => {
-    switch (c.platform) {
-      case 'darwin':
-        return [
-          '/Applications/LM Studio.app',
-          c.path.join(c.home, 'Applications', 'LM Studio.app'),
-        ];
-      case 'win32':
-        return [c.path.join(localAppData(c), 'Programs', 'LM Studio', 'LM Studio.exe')];
-      default:
-        // The AppImage has no fixed place; its `lms` command-line tool does.
-        return [...onPath(c, 'lm-studio'), c.path.join(c.home, '.lmstudio', 'bin', 'lms')];
-    }
-  },
+  appLocations: (c) => [
+    ...desktopAppLocations(c, {
+      macApp: 'LM Studio.app',
+      windows: { folder: 'LM Studio', exe: 'LM Studio.exe' },
+      linux: 'lm-studio',
+    }),
+    // The Linux AppImage has no fixed place; the `lms` tool it installs does (on every OS).
+    c.path.join(c.home, '.lmstudio', 'bin', c.platform === 'win32' ? 'lms.exe' : 'lms'),
+  ],
   processNames: { darwin: ['LM Studio'], win32: ['LM Studio.exe'], linux: ['lm-studio'] },
 });

@@ -1,5 +1,5 @@
-import { localAppData, roamingAppData, xdgConfigHome } from '../paths';
-import { onPath, type ResolvedContext } from './context';
+import { roamingAppData, xdgConfigHome } from '../paths';
+import { desktopAppLocations, type ResolvedContext } from './context';
 import { jsonFormat } from './configFile';
 import { defineClient } from './defineClient';
 import type { BridgeEntry } from '../bridgeEntry';
@@ -39,26 +39,24 @@ function defineVsCode(edition: Edition) {
     configPath: (c) => c.path.join(userFolder(c), 'mcp.json'),
     format: jsonFormat('servers'),
     toConfig: (entry: BridgeEntry) => ({ type: 'stdio', ...entry }),
-    appLocations: (c) => {
-      switch (c.platform) {
-        case 'darwin':
-          return [
-            `/Applications/${edition.macApp}`,
-            c.path.join(c.home, 'Applications', edition.macApp),
-          ];
-        case 'win32':
-          return [
-            c.path.join(localAppData(c), 'Programs', edition.windowsFolder, edition.exe),
+    appLocations: (c) => [
+      ...desktopAppLocations(c, {
+        macApp: edition.macApp,
+        windows: { folder: edition.windowsFolder, exe: edition.exe },
+        linux: edition.launcher,
+      }),
+      // The system-wide Windows installer, and the snap on Linux.
+      ...(c.platform === 'win32'
+        ? [
             c.path.join(
               c.env.ProgramFiles ?? 'C:\\Program Files',
               edition.windowsFolder,
               edition.exe,
             ),
-          ];
-        default:
-          return [...onPath(c, edition.launcher), `/snap/bin/${edition.launcher}`];
-      }
-    },
+          ]
+        : []),
+      ...(c.platform === 'linux' ? [`/snap/bin/${edition.launcher}`] : []),
+    ],
     processNames: {
       darwin: [edition.folder],
       win32: [edition.exe],

@@ -1,5 +1,4 @@
-import { localAppData } from '../paths';
-import { onPath } from './context';
+import { desktopAppLocations } from './context';
 import { defineClient } from './defineClient';
 
 /**
@@ -10,15 +9,11 @@ export const windsurf = defineClient({
   id: 'windsurf',
   needsRestartAfterChange: false,
   configPath: (c) => c.path.join(c.home, '.codeium', 'windsurf', 'mcp_config.json'),
-  appLocations: (c) => {
-    switch (c.platform) {
-      case 'darwin':
-        return ['/Applications/Windsurf.app', c.path.join(c.home, 'Applications', 'Windsurf.app')];
-      case 'win32':
-        return [c.path.join(localAppData(c), 'Programs', 'Windsurf', 'Windsurf.exe')];
-      default:
-        return onPath(c, 'windsurf');
-    }
-  },
+  appLocations: (c) =>
+    desktopAppLocations(c, {
+      macApp: 'Windsurf.app',
+      windows: { folder: 'Windsurf', exe: 'Windsurf.exe' },
+      linux: 'windsurf',
+    }),
   processNames: { darwin: ['Windsurf'], win32: ['Windsurf.exe'], linux: ['windsurf'] },
 });

@@ -1,5 +1,5 @@
-import { localAppData, roamingAppData, xdgConfigHome } from '../paths';
-import { onPath } from './context';
+import { roamingAppData, xdgConfigHome } from '../paths';
+import { desktopAppLocations } from './context';
 import { jsonFormat } from './configFile';
 import { defineClient } from './defineClient';
 import type { BridgeEntry } from '../bridgeEntry';
@@ -22,16 +22,14 @@ export const zed = defineClient({
         ),
   format: jsonFormat('context_servers'),
   toConfig: (entry: BridgeEntry) => ({ source: 'custom', ...entry }),
-  appLocations: (c) => {
-    switch (c.platform) {
-      case 'darwin':
-        return ['/Applications/Zed.app', c.path.join(c.home, 'Applications', 'Zed.app')];
-      case 'win32':
-        return [c.path.join(localAppData(c), 'Programs', 'Zed', 'Zed.exe')];
-      default:
-        // zed.dev's install script puts the app in ~/.local/zed.app and `zed` on PATH.
-        return [...onPath(c, 'zed'), c.path.join(c.home, '.local', 'zed.app')];
-    }
-  },
+  appLocations: (c) => [
+    ...desktopAppLocations(c, {
+      macApp: 'Zed.app',
+      windows: { folder: 'Zed', exe: 'Zed.exe' },
+      linux: 'zed',
+    }),
+    // zed.dev's install script puts the app itself in ~/.local/zed.app.
+    c.path.join(c.home, '.local', 'zed.app'),
+  ],
   processNames: { darwin: ['zed'], win32: ['Zed.exe'], linux: ['zed-editor'] },
 });

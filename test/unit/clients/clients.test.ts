@@ -70,47 +70,55 @@ describe('where each config lives', () => {
   });
 
   it('every other client, on each OS', () => {
-    const paths = (id: string) => [mac, linux, windows].map((ctx) => getClient(id).configPath(ctx));
-    expect(paths('claude-code')).toEqual([
-      '/Users/ada/.claude.json',
-      '/home/ada/.claude.json',
-      'C:\\Users\\ada\\.claude.json',
-    ]);
-    expect(paths('vscode')).toEqual([
-      '/Users/ada/Library/Application Support/Code/User/mcp.json',
-      '/home/ada/.config/Code/User/mcp.json',
-      'C:\\Users\\ada\\AppData\\Roaming\\Code\\User\\mcp.json',
-    ]);
-    expect(paths('vscode-insiders')).toEqual([
-      '/Users/ada/Library/Application Support/Code - Insiders/User/mcp.json',
-      '/home/ada/.config/Code - Insiders/User/mcp.json',
-      'C:\\Users\\ada\\AppData\\Roaming\\Code - Insiders\\User\\mcp.json',
-    ]);
-    expect(paths('windsurf')).toEqual([
-      '/Users/ada/.codeium/windsurf/mcp_config.json',
-      '/home/ada/.codeium/windsurf/mcp_config.json',
-      'C:\\Users\\ada\\.codeium\\windsurf\\mcp_config.json',
-    ]);
-    expect(paths('gemini-cli')).toEqual([
-      '/Users/ada/.gemini/settings.json',
-      '/home/ada/.gemini/settings.json',
-      'C:\\Users\\ada\\.gemini\\settings.json',
-    ]);
-    expect(paths('codex')).toEqual([
-      '/Users/ada/.codex/config.toml',
-      '/home/ada/.codex/config.toml',
-      'C:\\Users\\ada\\.codex\\config.toml',
-    ]);
-    expect(paths('zed')).toEqual([
-      '/Users/ada/.config/zed/settings.json',
-      '/home/ada/.config/zed/settings.json',
-      'C:\\Users\\ada\\AppData\\Roaming\\Zed\\settings.json',
-    ]);
-    expect(paths('lm-studio')).toEqual([
-      '/Users/ada/.lmstudio/mcp.json',
-      '/home/ada/.lmstudio/mcp.json',
-      'C:\\Users\\ada\\.lmstudio\\mcp.json',
-    ]);
+    // macOS, Linux, Windows.
+    const expected: Record<string, [string, string, string]> = {
+      'claude-code': [
+        '/Users/ada/.claude.json',
+        '/home/ada/.claude.json',
+        'C:\\Users\\ada\\.claude.json',
+      ],
+      vscode: [
+        '/Users/ada/Library/Application Support/Code/User/mcp.json',
+        '/home/ada/.config/Code/User/mcp.json',
+        'C:\\Users\\ada\\AppData\\Roaming\\Code\\User\\mcp.json',
+      ],
+      'vscode-insiders': [
+        '/Users/ada/Library/Application Support/Code - Insiders/User/mcp.json',
+        '/home/ada/.config/Code - Insiders/User/mcp.json',
+        'C:\\Users\\ada\\AppData\\Roaming\\Code - Insiders\\User\\mcp.json',
+      ],
+      windsurf: [
+        '/Users/ada/.codeium/windsurf/mcp_config.json',
+        '/home/ada/.codeium/windsurf/mcp_config.json',
+        'C:\\Users\\ada\\.codeium\\windsurf\\mcp_config.json',
+      ],
+      'gemini-cli': [
+        '/Users/ada/.gemini/settings.json',
+        '/home/ada/.gemini/settings.json',
+        'C:\\Users\\ada\\.gemini\\settings.json',
+      ],
+      codex: [
+        '/Users/ada/.codex/config.toml',
+        '/home/ada/.codex/config.toml',
+        'C:\\Users\\ada\\.codex\\config.toml',
+      ],
+      zed: [
+        '/Users/ada/.config/zed/settings.json',
+        '/home/ada/.config/zed/settings.json',
+        'C:\\Users\\ada\\AppData\\Roaming\\Zed\\settings.json',
+      ],
+      'lm-studio': [
+        '/Users/ada/.lmstudio/mcp.json',
+        '/home/ada/.lmstudio/mcp.json',
+        'C:\\Users\\ada\\.lmstudio\\mcp.json',
+      ],
+    };
+    for (const [id, paths] of Object.entries(expected)) {
+      expect(
+        [mac, linux, windows].map((ctx) => getClient(id).configPath(ctx)),
+        id,
+      ).toEqual(paths);
+    }
   });
 
   it('follows the variables that move a client’s folder', () => {

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildBridgeEntry } from '../../../src/core/bridgeEntry';
 import { backupPath, getClient, type McpClient } from '../../../src/core/clients';
 import type { ClientId } from '../../../src/shared/clients';
+import { expectRefusedUnchanged } from './helpers/refusal';
 import { FIXTURES, LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
-import { companionError } from '../../helpers/companionError';
 
 const entry = buildBridgeEntry(LAUNCHER, 'conn-corpus');
 
@@ -172,22 +172,8 @@ describe.each(JSON_CLIENTS)('$id', ({ id, serversKey, written }) => {
       const original = await fixtureBytes(file);
       await fs.writeFile(configFile, original);
 
-      for (const attempt of [
-        () => client.addEntry(entry, { replace: true }, temp.ctx),
-        () => client.removeEntry({}, temp.ctx),
-        () => client.readEntry(temp.ctx),
-      ]) {
-        const error = await companionError(attempt());
-        expect(error).toMatchObject({ code: 'config_invalid' });
-        expect(error.message).toContain(configFile);
-        expect(error.message).toContain(says.replace('"mcpServers"', JSON.stringify(serversKey)));
-      }
-
-      expect(await fs.readFile(configFile)).toEqual(original);
-      // Nothing else appears beside it: no backup, no leftover lock.
-      const name = path.basename(configFile);
-      const beside = await fs.readdir(path.dirname(configFile));
-      expect(beside.filter((n) => n.startsWith(name))).toEqual([name]);
+      const message = says.replace('"mcpServers"', JSON.stringify(serversKey));
+      await expectRefusedUnchanged(client, entry, temp.ctx, original, message);
     });
   });
 });

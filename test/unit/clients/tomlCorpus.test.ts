@@ -4,7 +4,7 @@ import { parse } from '@decimalturn/toml-patch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildBridgeEntry } from '../../../src/core/bridgeEntry';
 import { backupPath, getClient } from '../../../src/core/clients';
-import { companionError } from '../../helpers/companionError';
+import { expectRefusedUnchanged } from './helpers/refusal';
 import { LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/configs-toml');
@@ -133,19 +133,7 @@ describe.each(INVALID)('an invalid config.toml: $file', ({ file, says }) => {
     const original = await fs.readFile(path.join(FIXTURES, file));
     await fs.writeFile(configFile, original);
 
-    for (const attempt of [
-      () => codex.addEntry(entry, { replace: true }, temp.ctx),
-      () => codex.removeEntry({}, temp.ctx),
-      () => codex.readEntry(temp.ctx),
-    ]) {
-      const error = await companionError(attempt());
-      expect(error).toMatchObject({ code: 'config_invalid' });
-      expect(error.message).toContain(configFile);
-      expect(error.message).toContain(says);
-    }
-
-    expect(await fs.readFile(configFile)).toEqual(original);
-    expect(await fs.readdir(path.dirname(configFile))).toEqual([path.basename(configFile)]);
+    await expectRefusedUnchanged(codex, entry, temp.ctx, original, says);
   });
 });
 
