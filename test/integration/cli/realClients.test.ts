@@ -58,6 +58,21 @@ describe('the real AI clients', () => {
     expect(code).toBe(0);
   }
 
+  it('lists the installed clients first: the three found on PATH', async () => {
+    const { code, stdout } = await runCli(['clients'], cli().env).done;
+    expect(code).toBe(0);
+    const rows = stdout.trim().split('\n').slice(1);
+    expect(rows).toHaveLength(10);
+    const installed = rows.map((row) => /^\S+\s+.+?\s+(yes|no)\s/.exec(row)?.[1] === 'yes');
+    const ids = rows.map((row) => row.split(/\s+/)[0]);
+    // The three real CLIs are on the test's PATH (another app may be on this machine's too).
+    for (const id of ['claude-code', 'codex', 'gemini-cli']) {
+      expect(installed[ids.indexOf(id)], id).toBe(true);
+    }
+    // Those found come first.
+    expect(installed).toEqual([...installed].sort((a, b) => Number(b) - Number(a)));
+  });
+
   it('Claude Code: added with its own CLI, its health check connects to our bridge', async () => {
     const { home } = cli();
     await client('claude', [
