@@ -66,8 +66,9 @@ export const claudeCode: McpClient = {
     if (state.kind === 'ours' && sameEntry(state.entry, entry)) return;
     await prepareOutsideEdit(file);
     // add-json refuses a name that exists, so a replaced or updated entry is removed first.
-    if (state.kind !== 'absent')
+    if (state.kind !== 'absent') {
       await runCli(cli, ['mcp', 'remove', '-s', 'user', CONFIG_ENTRY_KEY], ctx);
+    }
     await runCli(
       cli,
       ['mcp', 'add-json', '-s', 'user', CONFIG_ENTRY_KEY, JSON.stringify(toConfig(entry))],

@@ -6,12 +6,12 @@ import { isObject, notServers, unparsable, type ConfigFormat } from './configFil
  * TOML configs (Codex CLI's config.toml), edited with @decimalturn/toml-patch. Compared on
  * real Codex-shaped files before choosing:
  * - @decimalturn/toml-patch (pure TypeScript, no dependencies, maintained, TOML 1.1, tested
- *   against toml-test): keeps comments, order, CRLF and a BOM; removing our entry gives the
- *   original bytes back. A new server goes where TOML allows it without moving anything
- *   (as `mcp_servers.splattr = { … }` when the file already has `[mcp_servers.x]` tables).
- * - Rust's toml_edit compiled to WebAssembly (@rainbowatcher/toml-edit-js, @shopify/toml-patch):
- *   nicer placement, but both turn CRLF into LF throughout the file, and @shopify/toml-patch
- *   dropped the other servers of an inline `mcp_servers = { … }` table.
+ *   against toml-test): keeps comments, order, CRLF and a BOM when it changes or removes a
+ *   value; removing our entry gives the original bytes back. Only its placement of a new server
+ *   is not used (see appendSection).
+ * - Rust's toml_edit compiled to WebAssembly (@rainbowatcher/toml-edit-js, @shopify/toml-patch),
+ *   the library Codex itself uses: both turn CRLF into LF throughout the file, and
+ *   @shopify/toml-patch dropped the other servers of an inline `mcp_servers = { … }` table.
  * - smol-toml, @iarna/toml, toml: parse and print only, losing comments and layout.
  */
 
