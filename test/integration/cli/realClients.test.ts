@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { buildBridgeEntry } from '../../../src/core/bridgeEntry';
+import { getClient } from '../../../src/core/clients';
 import { completeSignIn } from '../../helpers/browser';
 import { runCli, withCliHome } from '../../helpers/cli';
 import { DEMO } from '../../helpers/companion';
@@ -168,5 +171,44 @@ describe('the real AI clients', () => {
     expect(stderr).toContain(config);
     expect(stderr).toContain('splattr-companion add codex --replace');
     expect(await readFile(config)).toEqual(before);
+  });
+});
+
+describe('the real Codex CLI on the TOML corpus', () => {
+  const FIXTURES = path.resolve('test/fixtures/configs-toml');
+  const entry = buildBridgeEntry(
+    { command: process.execPath, scriptPath: '/opt/splattr/bridge.mjs' },
+    'codex-corpus',
+  );
+
+  it('reads every config we edited, finds our server, and not once it is removed', async () => {
+    const files = (await readdir(FIXTURES)).filter((f) => !f.startsWith('invalid-'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const home = await mkdtemp(path.join(os.tmpdir(), 'splattr-codex-'));
+      try {
+        const ctx = { env: { ...process.env, HOME: home }, platform: 'linux' as const };
+        const codex = getClient('codex');
+        await mkdir(path.join(home, '.codex'));
+        await copyFile(path.join(FIXTURES, file), codex.configPath(ctx));
+        const ask = async (...args: string[]) => {
+          const { stdout } = await run(path.join(BIN, 'codex'), ['mcp', ...args], {
+            cwd: home,
+            env: ctx.env,
+          });
+          return stdout;
+        };
+
+        await codex.addEntry(entry, {}, ctx);
+        expect(await ask('get', 'splattr'), file).toMatch(
+          /^ {2}args: \/opt\/splattr\/bridge\.mjs --connection codex-corpus$/m,
+        );
+
+        await codex.removeEntry({}, ctx);
+        expect(await ask('list'), file).not.toMatch(/^splattr /m);
+      } finally {
+        await rm(home, { recursive: true, force: true });
+      }
+    }
   });
 });
