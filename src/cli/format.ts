@@ -15,14 +15,17 @@ function table(rows: string[][]): string {
 
 export function formatClients(clients: ClientInfo[]): string {
   return table([
-    ['CLIENT', 'INSTALLED', 'CONFIG'],
-    ...clients.map((c) => [c.id, c.installed ? 'yes' : 'no', c.configPath]),
+    ['CLIENT', 'NAME', 'INSTALLED', 'CONFIG'],
+    // Those on this computer first, as in the app.
+    ...[...clients]
+      .sort((a, b) => Number(b.installed) - Number(a.installed))
+      .map((c) => [c.id, c.name, c.installed ? 'yes' : 'no', c.configPath]),
   ]);
 }
 
 export function formatConnections(connections: Connection[]): string {
   if (connections.length === 0) {
-    return 'No connections yet. Add one with: splattr-companion add <claude-desktop|cursor>';
+    return 'No connections yet. Add one with: splattr-companion add <client> (see: splattr-companion clients)';
   }
   return table([
     ['ID', 'CLIENT', 'STATUS', 'ACCOUNT', 'LAST USED'],

@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
 import type { CompanionApi } from '../shared/api';
-import { CLIENT_IDS, CLIENT_NAMES, ClientIdSchema, type ClientId } from '../shared/clients';
+import {
+  CLIENT_IDS,
+  CLIENT_NAMES,
+  ClientIdSchema,
+  NEXT_STEPS,
+  type ClientId,
+} from '../shared/clients';
 import {
   ACCOUNT_NOT_SHARED_SENTENCE,
   accountLine,
@@ -90,6 +96,9 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     }
     if (!(error instanceof CompanionError)) deps.logUnexpected(error);
     deps.io.err(toErrorInfo(error).message);
+    if (error instanceof CompanionError && error.code === 'config_entry_conflict') {
+      deps.io.err(`To replace it, run: splattr-companion add ${target ?? '<client>'} --replace`);
+    }
     return EXIT.failed;
   } finally {
     await service.dispose();
@@ -129,12 +138,9 @@ async function runCommand(
         }),
       );
       io.out(`Connected ${CLIENT_NAMES[client]}${signedInAs(result.connection.account)}`);
-      if (result.nextStep === 'restart_client') {
-        io.out(`Restart ${CLIENT_NAMES[client]} to load Splattr.`);
-      } else if (result.nextStep === 'enable_in_client') {
-        io.out(
-          `If ${CLIENT_NAMES[client]} shows Splattr as disabled, turn it on in its settings (MCP).`,
-        );
+      if (result.nextStep !== 'none') {
+        const { title, detail } = NEXT_STEPS[client];
+        io.out(`${title}. ${detail}`);
       }
       return;
     }
@@ -210,7 +216,7 @@ function signedInAs(account: Account): string {
 
 function parseClient(value: string | undefined): ClientId {
   const parsed = ClientIdSchema.safeParse(value);
-  if (!parsed.success) throw new UsageError(`Name a client: ${CLIENT_IDS.join(' or ')}.`);
+  if (!parsed.success) throw new UsageError(`Name a client: ${CLIENT_IDS.join(', ')}.`);
   return parsed.data;
 }
 

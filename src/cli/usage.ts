@@ -1,9 +1,11 @@
+import { CLIENT_IDS } from '../shared/clients';
+
 export const USAGE = `Usage: splattr-companion <command> [options]
 
 Commands:
   clients                         the AI clients this computer has
   list [--json]                   your Splattr connections
-  add <claude-desktop|cursor>     sign in and add Splattr to a client
+  add <client>                    sign in and add Splattr to a client
       [--server URL] [--client-id ID] [--no-open] [--replace]
   reconnect <id|client>           sign in again after access was revoked
   test <id|client>                start the bridge and list Splattr's tools
@@ -12,10 +14,9 @@ Commands:
   status                          one line per connection, and what needs you
 
 Options:
-  --server URL      another Splattr address (https://, or http:// to this computer only)
-  --client-id ID    a client ID your Splattr administrator registered for this app; its
-                    secret, if any, is read from SPLATTR_CLIENT_SECRET and kept in the keychain
-  --no-open         print the sign-in link instead of opening a browser
-  --replace         overwrite a "splattr" entry that Splattr Companion did not write
-  --yes             do not ask before removing
-  --json            machine-readable output`;
+  --no-open   print the sign-in link instead of opening a browser
+  --replace   overwrite a "splattr" entry that Splattr Companion did not write
+  --yes       do not ask before removing
+  --json      machine-readable output
+
+Clients: ${CLIENT_IDS.join(', ')}`;

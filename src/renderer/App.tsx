@@ -1,6 +1,6 @@
 import * as Toast from '@radix-ui/react-toast';
 import { useState } from 'react';
-import { CLIENT_NAMES } from '../shared/clients';
+import { CLIENT_NAMES, type ClientInfo } from '../shared/clients';
 import { accountLine, type Connection } from '../shared/connection';
 import { CONFIG_ENTRY_KEY } from '../shared/server';
 import { ClientCard } from './components/ClientCard';
@@ -22,6 +22,19 @@ export function App() {
   const signingIn = busy.has('sign-in');
 
   const removingClient = removing ? clients?.find((c) => c.id === removing.client) : undefined;
+  // Apps found here, or already connected, come first; the others stay addable under More apps.
+  const isFound = (client: ClientInfo) => client.installed || byClient.has(client.id);
+  const found = clients?.filter(isFound) ?? [];
+  const more = clients?.filter((client) => !isFound(client)) ?? [];
+  const card = (client: ClientInfo) => (
+    <ClientCard
+      key={client.id}
+      client={client}
+      connection={byClient.get(client.id)}
+      disabled={signingIn}
+      onAdd={() => void actions.add(client.id)}
+    />
+  );
 
   return (
     <Toast.Provider swipeDirection="right" label="Notification">
@@ -73,24 +86,32 @@ export function App() {
 
             <section aria-labelledby="apps-heading" className="section">
               <h2 id="apps-heading" className="section-title">
-                Apps
+                Apps on this computer
               </h2>
               {clients ? (
-                <div className="client-grid">
-                  {clients.map((client) => (
-                    <ClientCard
-                      key={client.id}
-                      client={client}
-                      connection={byClient.get(client.id)}
-                      disabled={signingIn}
-                      onAdd={() => void actions.add(client.id)}
-                    />
-                  ))}
-                </div>
+                found.length > 0 ? (
+                  <div className="client-grid">{found.map(card)}</div>
+                ) : (
+                  <p className="muted">
+                    No AI app was found on this computer. Pick yours under More apps.
+                  </p>
+                )
               ) : (
                 <p className="muted">Looking for apps…</p>
               )}
             </section>
+
+            {more.length > 0 ? (
+              <section aria-labelledby="more-apps-heading" className="section">
+                <h2 id="more-apps-heading" className="section-title">
+                  More apps
+                </h2>
+                <p className="muted small">
+                  Not found on this computer. Add Splattr now and it is there when you install one.
+                </p>
+                <div className="client-grid">{more.map(card)}</div>
+              </section>
+            ) : null}
 
             <section aria-labelledby="connections-heading" className="section">
               <h2 id="connections-heading" className="section-title">

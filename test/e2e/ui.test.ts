@@ -38,7 +38,7 @@ afterEach(async () => {
 
 async function open(): Promise<void> {
   await page.goto(harness.url);
-  await page.getByRole('heading', { name: 'Apps' }).waitFor();
+  await page.getByRole('heading', { name: 'Apps on this computer' }).waitFor();
   await harness.whenSubscribed();
 }
 
@@ -103,6 +103,62 @@ describe('Splattr Companion window', () => {
 
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('01-empty-dark');
+  });
+
+  it('lists the apps found on this computer first, and every other app under More apps', async () => {
+    await open();
+    const section = (name: string) =>
+      page.getByRole('region', { name, exact: true }).getByRole('article');
+    const names = async (name: string) =>
+      (await section(name).all()).map((card) => card.getByRole('heading').textContent());
+
+    expect(await Promise.all(await names('Apps on this computer'))).toEqual([
+      'Claude Desktop',
+      'Cursor',
+      'Claude Code',
+      'VS Code',
+      'Codex CLI',
+    ]);
+    expect(await Promise.all(await names('More apps'))).toEqual([
+      'VS Code Insiders',
+      'Windsurf',
+      'Gemini CLI',
+      'Zed',
+      'LM Studio',
+    ]);
+    // An app that is not installed yet can still be added, with its config file shown.
+    const zed = page.getByRole('article', { name: 'Zed' });
+    expect(await zed.getByText('Not found on this computer').isVisible()).toBe(true);
+    expect(await zed.getByText('/home/ada/.config/zed/settings.json').isVisible()).toBe(true);
+    expect(await zed.getByRole('button', { name: 'Add to Zed' }).isEnabled()).toBe(true);
+    await page.setViewportSize({ width: 920, height: 1500 });
+    await shot('01-all-apps');
+  });
+
+  it('after adding a terminal app, says its own next step and offers no restart', async () => {
+    await open();
+    await page.getByRole('button', { name: 'Add to Codex CLI' }).click();
+    await signInAs(ADA);
+
+    const notice = page.getByRole('region', { name: 'Start a new Codex session' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('run codex again, then /mcp shows “splattr”');
+    expect(await notice.getByRole('button', { name: /Restart/ }).count()).toBe(0);
+    // Once connected, the card points to its connection instead of offering Add again.
+    const codex = page.getByRole('article', { name: 'Codex CLI' });
+    await codex.getByText('Splattr is added. Manage it under Connections.').waitFor();
+  });
+
+  it('moves an app under More apps to the top once it has a connection', async () => {
+    await open();
+    await page.getByRole('button', { name: 'Add to Windsurf' }).click();
+    await signInAs(ADA);
+    await page.getByRole('region', { name: 'Refresh Windsurf’s MCP servers' }).waitFor();
+
+    const found = page.getByRole('region', { name: 'Apps on this computer', exact: true });
+    await found.getByRole('article', { name: 'Windsurf' }).waitFor();
+    const more = page.getByRole('region', { name: 'More apps', exact: true });
+    expect(await more.getByRole('article', { name: 'Windsurf' }).count()).toBe(0);
   });
 
   it('adds Cursor: waits for the browser sign-in with Copy link, then shows the account', async () => {
@@ -272,7 +328,7 @@ describe('Splattr Companion window', () => {
     await row('Cursor').getByText('Missing from config').waitFor();
 
     const reached: string[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 16; i++) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => {
         const element = document.activeElement as HTMLElement | null;
@@ -287,10 +343,19 @@ describe('Splattr Companion window', () => {
       expect(focused.outlined, `focus is visible on ${focused.name}`).toBe(true);
       reached.push(focused.name);
     }
-    // In reading order: the header, the client that has no connection yet, then the row's actions.
-    expect(reached.slice(0, 6)).toEqual([
+    // In reading order: the header, the apps found here without a connection, the other apps,
+    // then the row's actions.
+    expect(reached.slice(0, 14)).toEqual([
       'Settings',
       'Add to Claude Desktop',
+      'Add to Claude Code',
+      'Add to VS Code',
+      'Add to Codex CLI',
+      'Add to VS Code Insiders',
+      'Add to Windsurf',
+      'Add to Gemini CLI',
+      'Add to Zed',
+      'Add to LM Studio',
       'Reconnect Cursor',
       'Test Cursor',
       'Repair Cursor',

@@ -1,5 +1,6 @@
 import { expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { API_METHODS, type CompanionApi } from '../../src/shared/api';
+import { CLIENT_IDS } from '../../src/shared/clients';
 import { electronBinary, launchApp, SKIP_REASON } from './electronApp';
 
 declare global {
@@ -19,7 +20,7 @@ let page: Page;
 test.beforeAll(async () => {
   app = await launchApp(binary!);
   page = await app.firstWindow();
-  await page.getByRole('heading', { name: 'Apps' }).waitFor();
+  await page.getByRole('heading', { name: 'Apps on this computer' }).waitFor();
 });
 
 test.afterAll(async () => {
@@ -51,10 +52,10 @@ test('exposes window.splattr, typed by the API table, and nothing of Node or Ele
 
 test('answers calls over IPC and refuses bad arguments with a coded error', async () => {
   const clients = await page.evaluate(() => window.splattr.listClients({}));
-  expect(clients.map((c) => c.id).sort()).toEqual(['claude-desktop', 'cursor']);
+  expect(clients.map((c) => c.id).sort()).toEqual([...CLIENT_IDS].sort());
 
   const refused = await page.evaluate(() =>
-    window.splattr.add({ client: 'vscode' as 'cursor' }).then(
+    window.splattr.add({ client: 'notepad' as 'cursor' }).then(
       () => null,
       (error: { code?: string; message?: string }) => ({ ...error }),
     ),

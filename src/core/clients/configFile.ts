@@ -19,7 +19,11 @@ import { CONFIG_ENTRY_KEY } from '../../shared/server';
 import { withLock } from '../lock';
 
 /*
- * Edits one server entry of an MCP client's JSON(C) config in place. Only the bytes of that
+ * Edits one server entry of an MCP client's config in place: the file handling (lock, atomic
+ * write, mode, backup, symlinks, read-only) is the same for every format; a ConfigFormat finds
+ * and replaces the entry. JSON(C) is below; TOML is in tomlConfig.ts.
+ *
+ * The JSON(C) format edits one server entry. Only the bytes of that
  * entry change: other servers and keys, comments, trailing commas, indentation, line endings and
  * a BOM stay as they were. jsonc-parser finds where to edit; the inserted value is formatted to
  * match the file (format() limited to our own range, because modify()'s formatting re-lays out
@@ -27,7 +31,27 @@ import { withLock } from '../lock';
  * previous server and ours goes with our entry.
  */
 
-const SERVERS_KEY = 'mcpServers';
+/** Where one file format keeps its servers, and how it changes one of them. */
+export interface ConfigFormat {
+  /** The value under our key (undefined when absent); throws `config_invalid` for a bad file. */
+  read(text: string, file: string, key: string): unknown;
+  /** The text with our key set to `value`, or removed when it is undefined. */
+  write(text: string, file: string, key: string, value: unknown): string;
+}
+
+/** JSON with comments, servers under `serversKey` (`mcpServers` for most clients). */
+export function jsonFormat(serversKey = 'mcpServers'): ConfigFormat {
+  return {
+    read: (text, file, key) => parseDocument(text, file, serversKey).servers?.[key],
+    write(text, file, key, value) {
+      const doc = parseDocument(text, file, serversKey);
+      const edited = setValue(doc.text, [serversKey, key], value);
+      return edited === doc.text ? text : `${edited}${doc.empty ? '\n' : ''}`;
+    },
+  };
+}
+
+const MCP_SERVERS_JSON = jsonFormat();
 const BOM = '\uFEFF';
 const NEW_FILE_MODE = 0o600;
 const BACKUP_MODE = 0o600;
@@ -46,15 +70,18 @@ export function configLockPath(file: string): string {
   return `${file}.splattr-lock`;
 }
 
-/** The value under `mcpServers[key]`, or undefined. A missing file reads as empty. */
-export async function readConfigEntry(file: string, key = CONFIG_ENTRY_KEY): Promise<unknown> {
+/** The value of our server entry, or undefined. A missing file reads as empty. */
+export async function readConfigEntry(
+  file: string,
+  key = CONFIG_ENTRY_KEY,
+  format = MCP_SERVERS_JSON,
+): Promise<unknown> {
   const target = await resolveTarget(file);
-  const doc = parseDocument(await readBytes(target, file), file);
-  return doc.servers?.[key];
+  return format.read(decode(await readBytes(target, file), file).text, file, key);
 }
 
 /**
- * Replaces `mcpServers[key]` with `update(current)` (undefined removes it) under a cross-process
+ * Replaces the server entry `key` with `update(current)` (undefined removes it) under a cross-process
  * lock, atomically, keeping the file's mode and writing through a symlink to its target. The
  * first change this app makes to a file is preceded by `<file>.splattr-backup`, which goes when
  * the entry does. `update` may throw to refuse; nothing is written then. Answers whether the
@@ -64,10 +91,12 @@ export async function editConfigEntry(
   file: string,
   update: (current: unknown) => unknown,
   key = CONFIG_ENTRY_KEY,
+  format = MCP_SERVERS_JSON,
 ): Promise<boolean> {
   const target = await resolveTarget(file);
+  const plan = (bytes: Buffer | undefined) => planEdit(bytes, file, key, update, format);
   // A first look without the lock, so that a no-op (removing what is not there) touches nothing.
-  if (planEdit(await readBytes(target, file), file, key, update) === undefined) return false;
+  if (plan(await readBytes(target, file)) === undefined) return false;
 
   const dir = path.dirname(target);
   await fs.mkdir(dir, { recursive: true }).catch((error: unknown) => fail(error, file));
@@ -76,32 +105,45 @@ export async function editConfigEntry(
     target,
     async (lock) => {
       const bytes = await readBytes(target, file);
-      const plan = planEdit(bytes, file, key, update);
-      if (plan === undefined) return false;
+      const next = plan(bytes);
+      if (next === undefined) return false;
       await assertWritable(dir, file);
       if (bytes) await assertWritable(target, file);
       // A removal needs none: what it takes out is ours, and the backup goes with it (below).
-      if (bytes && !plan.removesEntry) await writeBackup(file, bytes);
+      if (bytes && !next.removesEntry) await writeBackup(file, bytes);
       lock.assertHeld();
-      await writeFileAtomic(target, plan.bytes, bytes ? {} : { mode: NEW_FILE_MODE }).catch(
+      await writeFileAtomic(target, next.bytes, bytes ? {} : { mode: NEW_FILE_MODE }).catch(
         (error: unknown) => fail(error, file),
       );
-      if (plan.removesEntry) await removeBackup(file, key);
+      if (next.removesEntry) await removeBackup(file, key, format);
       return true;
     },
     { ...LOCK_TIMING, lockfilePath: configLockPath(target), whenBusy: busy },
   ).catch((error: unknown) => fail(error, file));
 }
 
+/**
+ * Before another program (a client's own CLI) changes the file for us: refuses what
+ * editConfigEntry would refuse (read-only file or folder) and keeps the same one backup.
+ */
+export async function prepareOutsideEdit(file: string): Promise<void> {
+  const target = await resolveTarget(file);
+  const bytes = await readBytes(target, file);
+  await assertWritable(path.dirname(target), file);
+  if (!bytes) return;
+  await assertWritable(target, file);
+  await writeBackup(file, bytes);
+}
+
 interface ConfigDocument {
-  bom: boolean;
-  /** The text without its BOM; `{}` for an empty file. */
+  /** The text; `{}` for an empty file. */
   text: string;
   empty: boolean;
   servers: Record<string, unknown> | undefined;
 }
 
-function parseDocument(bytes: Buffer | undefined, file: string): ConfigDocument {
+/** The file's text without its BOM (kept aside to be written back); refuses what is not UTF-8. */
+function decode(bytes: Buffer | undefined, file: string): { bom: boolean; text: string } {
   const raw = bytes?.toString('utf8') ?? '';
   // Refuse what would not survive a round trip through a string, to keep the byte-for-byte promise.
   if (bytes && !Buffer.from(raw, 'utf8').equals(bytes)) {
@@ -111,7 +153,26 @@ function parseDocument(bytes: Buffer | undefined, file: string): ConfigDocument 
     );
   }
   const bom = raw.startsWith(BOM);
-  const body = bom ? raw.slice(BOM.length) : raw;
+  return { bom, text: bom ? raw.slice(BOM.length) : raw };
+}
+
+/** The refusal of a file that does not parse, naming where (1-based line and column). */
+export function unparsable(file: string, problem: string, line: number, column: number) {
+  return new CompanionError(
+    'config_invalid',
+    `${file} could not be read: ${problem} at line ${line}, column ${column}. It was left unchanged; fix the file, then try again.`,
+  );
+}
+
+/** The refusal of a file whose servers are not a table of servers. */
+export function notServers(file: string, serversKey: string, kind = 'an object') {
+  return new CompanionError(
+    'config_invalid',
+    `"${serversKey}" in ${file} is not ${kind}, so it was left unchanged. Fix the file, then try again.`,
+  );
+}
+
+function parseDocument(body: string, file: string, serversKey: string): ConfigDocument {
   const empty = body.trim() === '';
   const text = empty ? '{}' : body;
   const errors: ParseError[] = [];
@@ -122,10 +183,7 @@ function parseDocument(bytes: Buffer | undefined, file: string): ConfigDocument 
     const problem = printParseErrorCode(first.error)
       .replace(/([a-z])([A-Z])/g, '$1 $2')
       .toLowerCase();
-    throw new CompanionError(
-      'config_invalid',
-      `${file} could not be read: ${problem} at line ${line}, column ${column}. It was left unchanged; fix the file, then try again.`,
-    );
+    throw unparsable(file, problem, line, column);
   }
   if (!isObject(root)) {
     throw new CompanionError(
@@ -133,14 +191,9 @@ function parseDocument(bytes: Buffer | undefined, file: string): ConfigDocument 
       `${file} does not hold a JSON object, so it was left unchanged. Fix the file, then try again.`,
     );
   }
-  const servers = root[SERVERS_KEY];
-  if (servers !== undefined && !isObject(servers)) {
-    throw new CompanionError(
-      'config_invalid',
-      `"${SERVERS_KEY}" in ${file} is not an object, so it was left unchanged. Fix the file, then try again.`,
-    );
-  }
-  return { bom, text, empty, servers };
+  const servers = root[serversKey];
+  if (servers !== undefined && !isObject(servers)) throw notServers(file, serversKey);
+  return { text, empty, servers };
 }
 
 interface EditPlan {
@@ -154,16 +207,16 @@ function planEdit(
   file: string,
   key: string,
   update: (current: unknown) => unknown,
+  format: ConfigFormat,
 ): EditPlan | undefined {
-  const doc = parseDocument(bytes, file);
-  const current = doc.servers?.[key];
+  const { bom, text } = decode(bytes, file);
+  const current = format.read(text, file, key);
   const next = update(current);
   if (next === current) return undefined;
-  const text = setValue(doc.text, [SERVERS_KEY, key], next);
-  if (text === doc.text) return undefined;
-  const eol = doc.empty ? '\n' : '';
+  const edited = format.write(text, file, key, next);
+  if (edited === text) return undefined;
   return {
-    bytes: Buffer.from(`${doc.bom ? BOM : ''}${text}${eol}`, 'utf8'),
+    bytes: Buffer.from(`${bom ? BOM : ''}${edited}`, 'utf8'),
     removesEntry: next === undefined,
   };
 }
@@ -272,16 +325,16 @@ async function writeBackup(file: string, bytes: Buffer): Promise<void> {
  * backup has an entry under that key: ours replaced the person's own (Replace), and the backup
  * is the only place it is still written down.
  */
-async function removeBackup(file: string, key: string): Promise<void> {
+async function removeBackup(file: string, key: string, format: ConfigFormat): Promise<void> {
   const backup = await readBytes(backupPath(file), file);
-  if (!backup || holdsEntry(backup, file, key)) return;
+  if (!backup || holdsEntry(backup, file, key, format)) return;
   await fs.rm(backupPath(file), { force: true }).catch((error: unknown) => fail(error, file));
 }
 
 /** A backup edited by hand into something that no longer parses is not ours to judge: it stays. */
-function holdsEntry(bytes: Buffer, file: string, key: string): boolean {
+function holdsEntry(bytes: Buffer, file: string, key: string, format: ConfigFormat): boolean {
   try {
-    return parseDocument(bytes, file).servers?.[key] !== undefined;
+    return format.read(decode(bytes, file).text, file, key) !== undefined;
   } catch {
     return true;
   }
@@ -321,6 +374,6 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

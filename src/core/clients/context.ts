@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { osFolders, type OsFolders } from '../paths';
+import { localAppData, osFolders, type OsFolders } from '../paths';
 
 /**
  * Where a client module looks. The app passes nothing (this process's environment and OS);
@@ -26,4 +26,29 @@ export function onPath(c: ResolvedContext, name: string): string[] {
     .split(c.path.delimiter)
     .filter((dir) => c.path.isAbsolute(dir))
     .map((dir) => c.path.join(dir, name));
+}
+
+/** How a desktop app is installed on each OS. */
+export interface DesktopInstall {
+  /** The bundle's name, e.g. `Cursor.app`. */
+  macApp: string;
+  /** Its folder under the per-user `Programs` folder, and the executable in it. */
+  windows: { folder: string; exe: string };
+  /** The launcher its Linux packages put on PATH. */
+  linux: string;
+}
+
+/**
+ * Where a desktop app is found: /Applications or ~/Applications on macOS, the per-user install
+ * on Windows (%LOCALAPPDATA%\Programs), its launcher on PATH on Linux.
+ */
+export function desktopAppLocations(c: ResolvedContext, app: DesktopInstall): string[] {
+  switch (c.platform) {
+    case 'darwin':
+      return [`/Applications/${app.macApp}`, c.path.join(c.home, 'Applications', app.macApp)];
+    case 'win32':
+      return [c.path.join(localAppData(c), 'Programs', app.windows.folder, app.windows.exe)];
+    default:
+      return onPath(c, app.linux);
+  }
 }

@@ -11,11 +11,21 @@ export interface RunningProcess {
   name: string;
 }
 
+let listing: Promise<RunningProcess[]> | undefined;
+
 /**
  * This machine's processes, from `ps` or `tasklist` run without a shell, so no name or path
- * ever reaches a command line as text.
+ * ever reaches a command line as text. Calls made while one listing runs share it: the app
+ * asks about every client at once, and one `ps` answers them all.
  */
-export async function listProcesses(): Promise<RunningProcess[]> {
+export function listProcesses(): Promise<RunningProcess[]> {
+  listing ??= readProcesses().finally(() => {
+    listing = undefined;
+  });
+  return listing;
+}
+
+async function readProcesses(): Promise<RunningProcess[]> {
   if (process.platform === 'win32') {
     const { stdout } = await run('tasklist', ['/FO', 'CSV', '/NH'], {
       windowsHide: true,

@@ -8,7 +8,7 @@ import { parseProxySetting } from '../../shared/proxy';
 import { DEFAULT_CLIENT_METADATA_URL, DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { checkBridge } from './bridgeCheck';
 import { buildBridgeEntry, type BridgeEntry, type BridgeLauncher } from '../bridgeEntry';
-import { clients, describeClient, getClient, type ClientContext } from '../clients';
+import { clients, describeClient, entryConflict, getClient, type ClientContext } from '../clients';
 import { viewConnection } from './connectionView';
 import { createClientSecretStore, type ClientSecretStore } from '../credentials/clientSecretStore';
 import { createTokenManager } from '../credentials/tokenManager';
@@ -206,7 +206,7 @@ export async function createCompanionService(
     // Refuse before the browser opens what would make the add fail after sign-in.
     const existing = await client.readEntry(ctx);
     if (existing.kind === 'foreign' && !input.replace) {
-      throw new CompanionError('config_entry_conflict');
+      throw entryConflict(client.name, client.configPath(ctx));
     }
     if (existing.kind === 'ours' && registry.get(existing.connectionId)?.state === 'active') {
       throw new CompanionError(

@@ -1,4 +1,4 @@
-import { CLIENT_NAMES, type ClientInfo } from '../../shared/clients';
+import { CLIENT_NAMES, NEXT_STEPS, type ClientInfo } from '../../shared/clients';
 import type { NextStep } from '../useCompanion';
 import { CloseIcon, InfoIcon, RefreshIcon } from './icons';
 
@@ -13,7 +13,9 @@ type Props = {
 /** What the person still has to do in the client for it to load Splattr. */
 export function NextStepNotice({ step, client, restarting, onRestart, onDismiss }: Props) {
   const name = CLIENT_NAMES[step.client];
-  const restart = step.kind === 'restart_client';
+  const { title, detail } = NEXT_STEPS[step.client];
+  // Only an app this one can restart gets the button (a terminal CLI is restarted by the person).
+  const restart = step.kind === 'restart_client' && client?.canRestart === true;
   return (
     <section className="notice notice--info" aria-labelledby="next-step-title">
       <span className="notice-icon" aria-hidden="true">
@@ -21,12 +23,10 @@ export function NextStepNotice({ step, client, restarting, onRestart, onDismiss 
       </span>
       <div className="notice-body">
         <h2 id="next-step-title" className="notice-title">
-          {restart ? `Restart ${name} to load Splattr` : `Check that Splattr is on in ${name}`}
+          {title}
         </h2>
         <p className="muted">
-          {restart
-            ? `${name} reads its settings only when it starts.`
-            : `If ${name} added Splattr switched off, open ${name} Settings → MCP and turn on “splattr”.`}
+          {detail}
           {restart && !client?.running ? ` Open ${name} and Splattr’s tools will be there.` : ''}
         </p>
         {restart && client?.running ? (

@@ -1,3 +1,4 @@
+import type { ClientId } from '../../shared/clients';
 import type { SVGProps } from 'react';
 
 /** Small line icons drawn inline, so the page loads nothing from outside. Decorative only. */
@@ -108,7 +109,19 @@ export const SplattrMark = ({ size = 28 }: { size?: number }) => (
 );
 
 /** Neutral tiles for each client; not their logos, which are their makers' marks. */
-export const ClientGlyph = ({ client }: { client: 'claude-desktop' | 'cursor' }) => (
+/** Short letters for the apps without a drawn mark. */
+const MONOGRAMS: Record<Exclude<ClientId, 'claude-desktop' | 'cursor'>, string> = {
+  'claude-code': '>_',
+  vscode: 'VS',
+  'vscode-insiders': 'VSi',
+  windsurf: 'W',
+  'gemini-cli': 'G',
+  codex: 'Cx',
+  zed: 'Z',
+  'lm-studio': 'LM',
+};
+
+export const ClientGlyph = ({ client }: { client: ClientId }) => (
   <span className={`client-glyph client-glyph--${client}`} aria-hidden="true">
     {client === 'claude-desktop' ? (
       <svg
@@ -122,10 +135,12 @@ export const ClientGlyph = ({ client }: { client: 'claude-desktop' | 'cursor' })
       >
         <path d="M12 4v16M4 12h16M6.3 6.3l11.4 11.4M17.7 6.3L6.3 17.7" />
       </svg>
-    ) : (
+    ) : client === 'cursor' ? (
       <svg viewBox="0 0 24 24" width="20" height="20" fill="currentColor">
         <path d="M6 3.5l12.5 8-5.6 1.3 3.2 6.1-2.3 1.2-3.2-6.1L6 17.9z" />
       </svg>
+    ) : (
+      <span className="client-glyph-letters">{MONOGRAMS[client]}</span>
     )}
   </span>
 );

@@ -1,5 +1,5 @@
 import type { AddResult, CompanionApi, CompanionEvent, Settings } from '../../../src/shared/api';
-import type { ClientId, ClientInfo } from '../../../src/shared/clients';
+import { CLIENT_NAMES, type ClientId, type ClientInfo } from '../../../src/shared/clients';
 import type { Account, Connection } from '../../../src/shared/connection';
 import { CompanionError } from '../../../src/shared/errors';
 
@@ -12,6 +12,19 @@ type Pending = {
 
 export const SIGN_IN_URL =
   'https://auth.splattr.test/authorize?client_id=companion-test&response_type=code&state=s1';
+
+function app(id: ClientId, configPath: string, overrides: Partial<ClientInfo> = {}): ClientInfo {
+  return {
+    id,
+    name: CLIENT_NAMES[id],
+    installed: true,
+    configPath,
+    running: false,
+    needsRestartAfterChange: false,
+    canRestart: false,
+    ...overrides,
+  };
+}
 
 /**
  * A small, stateful stand-in for CompanionService so the UI can be driven through every state:
@@ -26,23 +39,25 @@ export function createFakeCompanion() {
   let settings: Settings = { serverUrl: 'https://mcp.splattr.com/mcp' };
   let pending: Pending | undefined;
   let nextId = 1;
+  // Five apps found on this computer, the others not (they go under More apps).
   const clients: ClientInfo[] = [
-    {
-      id: 'claude-desktop',
-      name: 'Claude Desktop',
-      installed: true,
-      configPath: '/home/ada/.config/Claude/claude_desktop_config.json',
+    app('claude-desktop', '/home/ada/.config/Claude/claude_desktop_config.json', {
       running: true,
       needsRestartAfterChange: true,
-    },
-    {
-      id: 'cursor',
-      name: 'Cursor',
-      installed: true,
-      configPath: '/home/ada/.cursor/mcp.json',
-      running: false,
-      needsRestartAfterChange: false,
-    },
+      canRestart: true,
+    }),
+    app('cursor', '/home/ada/.cursor/mcp.json'),
+    app('claude-code', '/home/ada/.claude.json', { needsRestartAfterChange: true }),
+    app('vscode', '/home/ada/.config/Code/User/mcp.json'),
+    app('codex', '/home/ada/.codex/config.toml', { needsRestartAfterChange: true }),
+    app('vscode-insiders', '/home/ada/.config/Code - Insiders/User/mcp.json', { installed: false }),
+    app('windsurf', '/home/ada/.codeium/windsurf/mcp_config.json', { installed: false }),
+    app('gemini-cli', '/home/ada/.gemini/settings.json', {
+      installed: false,
+      needsRestartAfterChange: true,
+    }),
+    app('zed', '/home/ada/.config/zed/settings.json', { installed: false }),
+    app('lm-studio', '/home/ada/.lmstudio/mcp.json', { installed: false }),
   ];
 
   function record<M extends keyof CompanionApi>(method: M, input: unknown): void {

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BRIDGE_SCRIPT_NAME, buildBridgeEntry, classifyEntry } from '../../../src/core/bridgeEntry';
-import { clients, describeClient, getClient } from '../../../src/core/clients';
+import { clients, describeClient, getClient, type ClientContext } from '../../../src/core/clients';
 import { CLIENT_IDS, ClientInfoSchema } from '../../../src/shared/clients';
 import { LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
 
@@ -14,7 +14,7 @@ describe('the list of clients', () => {
   it('has one module per known client, found by id', () => {
     expect(clients.map((c) => c.id)).toEqual([...CLIENT_IDS]);
     expect(getClient('cursor')).toBe(cursor);
-    expect(() => getClient('vscode')).toThrow(
+    expect(() => getClient('notepad')).toThrow(
       expect.objectContaining({ code: 'client_not_found' }),
     );
     expect(claude.needsRestartAfterChange).toBe(true);
@@ -69,6 +69,72 @@ describe('where each config lives', () => {
     expect(cursor.configPath(windows)).toBe('C:\\Users\\ada\\.cursor\\mcp.json');
   });
 
+  it('every other client, on each OS', () => {
+    // macOS, Linux, Windows.
+    const expected: Record<string, [string, string, string]> = {
+      'claude-code': [
+        '/Users/ada/.claude.json',
+        '/home/ada/.claude.json',
+        'C:\\Users\\ada\\.claude.json',
+      ],
+      vscode: [
+        '/Users/ada/Library/Application Support/Code/User/mcp.json',
+        '/home/ada/.config/Code/User/mcp.json',
+        'C:\\Users\\ada\\AppData\\Roaming\\Code\\User\\mcp.json',
+      ],
+      'vscode-insiders': [
+        '/Users/ada/Library/Application Support/Code - Insiders/User/mcp.json',
+        '/home/ada/.config/Code - Insiders/User/mcp.json',
+        'C:\\Users\\ada\\AppData\\Roaming\\Code - Insiders\\User\\mcp.json',
+      ],
+      windsurf: [
+        '/Users/ada/.codeium/windsurf/mcp_config.json',
+        '/home/ada/.codeium/windsurf/mcp_config.json',
+        'C:\\Users\\ada\\.codeium\\windsurf\\mcp_config.json',
+      ],
+      'gemini-cli': [
+        '/Users/ada/.gemini/settings.json',
+        '/home/ada/.gemini/settings.json',
+        'C:\\Users\\ada\\.gemini\\settings.json',
+      ],
+      codex: [
+        '/Users/ada/.codex/config.toml',
+        '/home/ada/.codex/config.toml',
+        'C:\\Users\\ada\\.codex\\config.toml',
+      ],
+      zed: [
+        '/Users/ada/.config/zed/settings.json',
+        '/home/ada/.config/zed/settings.json',
+        'C:\\Users\\ada\\AppData\\Roaming\\Zed\\settings.json',
+      ],
+      'lm-studio': [
+        '/Users/ada/.lmstudio/mcp.json',
+        '/home/ada/.lmstudio/mcp.json',
+        'C:\\Users\\ada\\.lmstudio\\mcp.json',
+      ],
+    };
+    for (const [id, paths] of Object.entries(expected)) {
+      expect(
+        [mac, linux, windows].map((ctx) => getClient(id).configPath(ctx)),
+        id,
+      ).toEqual(paths);
+    }
+  });
+
+  it('follows the variables that move a client’s folder', () => {
+    const env = {
+      HOME: '/home/ada',
+      XDG_CONFIG_HOME: '/xdg',
+      CODEX_HOME: '/data/codex',
+      CLAUDE_CONFIG_DIR: '/data/claude',
+    };
+    const at = (id: string) => getClient(id).configPath({ platform: 'linux', env });
+    expect(at('codex')).toBe('/data/codex/config.toml');
+    expect(at('claude-code')).toBe('/data/claude/.claude.json');
+    expect(at('vscode')).toBe('/xdg/Code/User/mcp.json');
+    expect(at('zed')).toBe('/xdg/zed/settings.json');
+  });
+
   it('finds the apps where each OS installs them', async () => {
     const at = (place: string) => (p: string) => p === place;
     expect(await claude.isInstalled({ ...mac, exists: at('/Applications/Claude.app') })).toBe(true);
@@ -80,6 +146,26 @@ describe('where each config lives', () => {
       }),
     ).toBe(true);
     expect(await cursor.isInstalled({ ...mac, exists: at('/Applications/Cursor.app') })).toBe(true);
+    const installedAt = (id: string, ctx: ClientContext, place: string) =>
+      getClient(id).isInstalled({ ...ctx, exists: at(place) });
+    expect(await installedAt('vscode', mac, '/Applications/Visual Studio Code.app')).toBe(true);
+    expect(
+      await installedAt('vscode', mac, '/Applications/Visual Studio Code - Insiders.app'),
+    ).toBe(false);
+    expect(
+      await installedAt('vscode-insiders', mac, '/Applications/Visual Studio Code - Insiders.app'),
+    ).toBe(true);
+    expect(
+      await installedAt(
+        'vscode',
+        windows,
+        'C:\\Users\\ada\\AppData\\Local\\Programs\\Microsoft VS Code\\Code.exe',
+      ),
+    ).toBe(true);
+    expect(await installedAt('windsurf', mac, '/Applications/Windsurf.app')).toBe(true);
+    expect(await installedAt('zed', mac, '/Applications/Zed.app')).toBe(true);
+    expect(await installedAt('lm-studio', mac, '/Applications/LM Studio.app')).toBe(true);
+    expect(await installedAt('claude-code', mac, '/Users/ada/.local/bin/claude')).toBe(true);
     expect(
       await cursor.isInstalled({
         ...windows,
@@ -98,6 +184,65 @@ describe('on this machine', () => {
   afterEach(async () => {
     for (const child of started.splice(0)) child.kill();
     await temp.cleanup();
+  });
+
+  it('sees a terminal client as installed from its command on PATH or its own folder', async () => {
+    for (const id of ['claude-code', 'codex', 'gemini-cli']) {
+      expect(await getClient(id).isInstalled(temp.ctx)).toBe(false);
+    }
+    // Claude Code edited as a file writes ~/.claude.json into HOME: that proves nothing.
+    await getClient('claude-code').addEntry(buildBridgeEntry(LAUNCHER, 'c1'), {}, temp.ctx);
+    expect(await getClient('claude-code').isInstalled(temp.ctx)).toBe(false);
+
+    await fs.writeFile(path.join(temp.bin, 'codex'), '#!/bin/sh\n', { mode: 0o755 });
+    await fs.mkdir(path.join(temp.home, '.claude'));
+    await fs.writeFile(path.join(temp.home, '.claude', 'settings.json'), '{}');
+    await fs.mkdir(path.join(temp.home, '.gemini'));
+    await fs.writeFile(path.join(temp.home, '.gemini', 'installation_id'), 'x');
+
+    for (const id of ['claude-code', 'codex', 'gemini-cli']) {
+      expect(await getClient(id).isInstalled(temp.ctx)).toBe(true);
+    }
+  });
+
+  it('changes Claude Code through its own CLI when it finds one', async () => {
+    // A `claude` on PATH that records how it was called (the real one is tested in
+    // test/integration/cli/realClients.test.ts); it leaves the file to the test.
+    const calls = path.join(temp.home, 'calls');
+    await fs.writeFile(
+      path.join(temp.bin, 'claude'),
+      `#!/bin/sh\nprintf '%s\\n' "$HOME" "$@" >> '${calls}'\n`,
+      { mode: 0o755 },
+    );
+    const code = getClient('claude-code');
+    const file = code.configPath(temp.ctx);
+    const entry = buildBridgeEntry(LAUNCHER, 'c1');
+
+    await code.addEntry(entry, {}, temp.ctx);
+    const json = JSON.stringify({ type: 'stdio', ...entry });
+    expect((await fs.readFile(calls, 'utf8')).split('\n')).toEqual([
+      ...[temp.home, 'mcp', 'add-json', '-s', 'user', 'splattr', json],
+      '',
+    ]);
+    await expect(fs.access(file)).rejects.toThrow();
+
+    // An entry that is there already (written as Claude Code would) is replaced: removed, added.
+    const original = JSON.stringify({ mcpServers: { splattr: { type: 'stdio', ...entry } } });
+    await fs.writeFile(file, original);
+    await fs.rm(calls);
+    await code.addEntry(buildBridgeEntry(LAUNCHER, 'c2'), {}, temp.ctx);
+    expect((await fs.readFile(calls, 'utf8')).split('\n').slice(0, 6)).toEqual([
+      ...[temp.home, 'mcp', 'remove', '-s', 'user', 'splattr'],
+    ]);
+    // The same one backup as any edit.
+    expect(await fs.readFile(`${file}.splattr-backup`, 'utf8')).toBe(original);
+
+    await fs.rm(calls);
+    expect(await code.removeEntry({ connectionId: 'c1' }, temp.ctx)).toBe(true);
+    expect((await fs.readFile(calls, 'utf8')).split('\n')).toEqual([
+      ...[temp.home, 'mcp', 'remove', '-s', 'user', 'splattr'],
+      '',
+    ]);
   });
 
   it('sees a client as installed once it left files of its own or its launcher exists', async () => {
@@ -179,7 +324,9 @@ describe('on this machine', () => {
       configPath: path.join(temp.home, '.cursor', 'mcp.json'),
       running: false,
       needsRestartAfterChange: false,
+      canRestart: false,
     });
+    expect((await describeClient(claude, temp.ctx)).canRestart).toBe(true);
   });
 });
 

@@ -184,7 +184,8 @@ describe('whose entry it is', () => {
     const error = await companionError(cursor.addEntry(entry, {}, temp.ctx));
     expect(error.code).toBe('config_entry_conflict');
     expect(error.message).toContain('Cursor');
-    expect(error.message).toContain('Replace');
+    expect(error.message).toContain(configFile);
+    expect(error.message).toContain('replace it');
     expect(await fs.readFile(configFile)).toEqual(original);
 
     expect(await cursor.removeEntry({}, temp.ctx)).toBe(false);
