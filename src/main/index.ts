@@ -4,6 +4,7 @@ import type { Connection } from '../shared/connection';
 import { createCompanionService, type CompanionService } from '../core/service';
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink } from './deepLink';
 import { registerIpc, sendEvent } from './ipc';
+import { installAppLauncher } from '../core/appLauncher';
 import { bridgeLauncher } from './launcher';
 import { notifyNeedsSignIn } from './notifications';
 import { registerRendererScheme, serveRenderer } from './rendererOrigin';
@@ -53,8 +54,9 @@ async function start(): Promise<void> {
   serveRenderer();
 
   let service: CompanionService | undefined;
+  const launcher = await installAppLauncher(bridgeLauncher());
   service = await createCompanionService({
-    launcher: bridgeLauncher(),
+    launcher,
     env: process.env,
     openBrowser: async (url) => {
       const settings = await service?.getSettings({});
