@@ -58,6 +58,7 @@ async function start(): Promise<void> {
   service = await createCompanionService({
     launcher,
     env: process.env,
+    healOnStart: true,
     openBrowser: async (url) => {
       const settings = await service?.getSettings({});
       if (!(await openExternalSafely(url, settings?.serverUrl))) {

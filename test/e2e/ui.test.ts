@@ -225,6 +225,24 @@ describe('Splattr Companion window', () => {
     ).toBe(0);
   });
 
+  it('shows a connection the app moved away from as needing repair, and Repair fixes it', async () => {
+    fake.seed([
+      connection({
+        status: 'needs_repair',
+        lastError:
+          'Cursor starts Splattr from a place that no longer exists (Splattr Companion moved or was updated). Click Repair to point it at this copy.',
+      }),
+    ]);
+    await open();
+    await row('Cursor').getByText('Needs repair').waitFor();
+    expect(await row('Cursor').getByText('no longer exists').count()).toBe(1);
+    await shot('05b-needs-repair');
+
+    await row('Cursor').getByRole('button', { name: 'Repair Cursor' }).click();
+    await row('Cursor').getByText('Connected').waitFor();
+    expect(fake.calls.find((c) => c.method === 'repair')?.input).toEqual({ id: 'conn-cursor' });
+  });
+
   it('asks before removing, saying exactly what Remove does', async () => {
     fake.seed([connection()]);
     await open();

@@ -2,11 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AddResult, CompanionApi, CompanionEvent, Settings } from '../../shared/api';
 import { CLIENT_NAMES, type ClientId } from '../../shared/clients';
-import type { Connection } from '../../shared/connection';
+import { isRepairable, type Connection } from '../../shared/connection';
 import { CompanionError } from '../../shared/errors';
 import { DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { checkBridge } from './bridgeCheck';
-import { buildBridgeEntry, type BridgeEntry, type BridgeLauncher } from '../bridgeEntry';
+import { assertLastingLocation, temporaryLocation } from '../appLauncher';
+import {
+  buildBridgeEntry,
+  entryHealth,
+  healEntry,
+  type BridgeEntry,
+  type BridgeLauncher,
+} from '../bridgeEntry';
 import { clients, describeClient, getClient, type ClientContext } from '../clients';
 import { viewConnection } from './connectionView';
 import { createTokenManager } from '../credentials/tokenManager';
@@ -29,6 +36,11 @@ export interface CompanionServiceOptions {
   /** How long a browser sign-in may take; 5 minutes by default. */
   signInTimeoutMs?: number;
   tokenStore?: TokenStore;
+  /**
+   * The app passes true: each start points entries whose launcher is gone or older at this copy
+   * of the app. The CLI only reports them (`needs_repair`), since it may run from elsewhere.
+   */
+  healOnStart?: boolean;
 }
 
 export type CompanionService = CompanionApi & { dispose(): Promise<void> };
@@ -77,7 +89,8 @@ export async function createCompanionService(
   }
 
   async function view(record: ConnectionRecord): Promise<Connection> {
-    return viewConnection(record, await statusFiles.read(record.id), getClient(record.client), ctx);
+    const status = await statusFiles.read(record.id);
+    return viewConnection(record, status, getClient(record.client), ctx, launcher);
   }
 
   async function listConnections(): Promise<Connection[]> {
@@ -159,6 +172,41 @@ export async function createCompanionService(
     // is shared by every data folder (SPLATTR_COMPANION_HOME) — a sweep deleted their tokens.
   }
 
+  /**
+   * Writes the client's entry for a connection as this app launches it now. An entry of ours is
+   * healed rather than replaced, so what a person added around it stays.
+   */
+  async function writeEntry(record: ConnectionRecord): Promise<void> {
+    assertLastingLocation(launcher.command, process.platform);
+    const client = getClient(record.client);
+    const current = await client.readEntry(ctx);
+    const ours = current.kind === 'ours' && current.connectionId === record.id;
+    await client.addEntry(ours ? healEntry(current.entry, launcher) : entryFor(record.id), {}, ctx);
+  }
+
+  /** Points every entry a client could no longer start, or that names an older copy, at this one. */
+  async function healEntries(): Promise<void> {
+    const temporary = temporaryLocation(launcher.command, process.platform);
+    if (temporary) {
+      log.warn('entries not healed: this copy of the app will not last', { reason: temporary });
+      return;
+    }
+    for (const record of registry.list().filter((r) => r.state === 'active')) {
+      const client = getClient(record.client);
+      try {
+        const current = await client.readEntry(ctx);
+        if (current.kind !== 'ours' || current.connectionId !== record.id) continue;
+        const health = entryHealth(current.entry, launcher);
+        if (health !== 'missing' && health !== 'moved') continue;
+        await client.addEntry(healEntry(current.entry, launcher), {}, ctx);
+        log.info('entry pointed at this copy of the app', { client: client.id, was: health });
+      } catch (error) {
+        // A client whose config cannot be read or written shows that on its connection.
+        log.warn('entry not healed', { client: client.id, error: String(error) });
+      }
+    }
+  }
+
   async function add(input: {
     client: ClientId;
     replace?: boolean;
@@ -166,6 +214,7 @@ export async function createCompanionService(
   }): Promise<AddResult> {
     const client = getClient(input.client);
     // Refuse before the browser opens what would make the add fail after sign-in.
+    assertLastingLocation(launcher.command, process.platform);
     const existing = await client.readEntry(ctx);
     if (existing.kind === 'foreign' && !input.replace) {
       throw new CompanionError('config_entry_conflict');
@@ -237,15 +286,15 @@ export async function createCompanionService(
       lastError: undefined,
       stepUpScope: undefined,
     });
-    const client = getClient(record.client);
-    if (!(await client.hasOurEntry(id, ctx))) await client.addEntry(entryFor(id), {}, ctx);
+    // One click brings back an entry the client dropped or can no longer start, too.
+    if (isRepairable((await view(activeRecord(id))).status)) await writeEntry(record);
     await announceChange();
     return view(activeRecord(id));
   }
 
   async function repair({ id }: { id: string }): Promise<Connection> {
     const record = activeRecord(id);
-    await getClient(record.client).addEntry(entryFor(id), {}, ctx);
+    await writeEntry(record);
     await announceChange();
     return view(record);
   }
@@ -271,6 +320,7 @@ export async function createCompanionService(
   }
 
   await recover();
+  if (options.healOnStart) await healEntries();
 
   // Bridges report through status files; turn their changes into events for the UI.
   const needsSignIn = new Set<string>();
