@@ -6,6 +6,7 @@ import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink } from './deepLink';
 import { registerIpc, sendEvent } from './ipc';
 import { installAppLauncher } from '../core/appLauncher';
 import { bridgeLauncher } from './launcher';
+import { loginItem, openedAtLogin } from './loginItem';
 import { notifyNeedsSignIn } from './notifications';
 import { registerRendererScheme, serveRenderer } from './rendererOrigin';
 import { hardenApp, openExternalSafely } from './security';
@@ -59,6 +60,7 @@ async function start(): Promise<void> {
     launcher,
     env: process.env,
     healOnStart: true,
+    loginItem: loginItem(launcher.command),
     openBrowser: async (url) => {
       const settings = await service?.getSettings({});
       if (!(await openExternalSafely(url, settings?.serverUrl))) {
@@ -79,7 +81,8 @@ async function start(): Promise<void> {
   registerIpc(service, ui);
 
   const state = createWindowState();
-  window = createMainWindow(state);
+  // Opened by the OS at login, the app waits in the tray until someone needs it.
+  window = createMainWindow(state, { show: !openedAtLogin() });
   window.webContents.on('did-finish-load', () => {
     for (const event of beforeLoad.splice(0)) sendEvent(ui(), event);
   });

@@ -8,6 +8,11 @@ const ConnectionRef = z.object({ id: z.string().min(1).max(200) });
 export const SettingsSchema = z.object({
   /** The Splattr MCP URL in use; SPLATTR_MCP_URL overrides it. */
   serverUrl: z.url(),
+  /**
+   * Whether the app opens when the person logs in. Only the tray app has it: absent from what
+   * the CLI answers, and left as it is when a change does not name it.
+   */
+  launchAtLogin: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -369,5 +369,29 @@ describe('Splattr Companion window', () => {
     expect(fake.calls.find((c) => c.method === 'setSettings')?.input).toEqual({
       serverUrl: 'https://splattr.acme.example/mcp',
     });
+    // Without a tray app behind the page there is no login item to offer.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await dialog.getByLabel('Splattr server address').waitFor();
+    expect(await dialog.getByRole('checkbox').count()).toBe(0);
+  });
+
+  it('turns opening at login off in Settings', async () => {
+    fake.seedSettings({ serverUrl: 'https://mcp.splattr.com/mcp', launchAtLogin: true });
+    await open();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    const box = dialog.getByRole('checkbox', { name: 'Open Splattr Companion when you log in' });
+    await expect.poll(() => box.isChecked()).toBe(true);
+    await shot('08b-settings-launch-at-login');
+    await box.uncheck();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(fake.calls.find((c) => c.method === 'setSettings')?.input).toEqual({
+      serverUrl: 'https://mcp.splattr.com/mcp',
+      launchAtLogin: false,
+    });
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => box.isChecked()).toBe(false);
   });
 });

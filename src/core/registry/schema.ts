@@ -63,7 +63,11 @@ export const ConnectionRecordSchema = z.object({
 export type ConnectionRecord = z.infer<typeof ConnectionRecordSchema>;
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
 
-export const RegistrySettingsSchema = z.object({ serverUrl: z.url().optional() });
+export const RegistrySettingsSchema = z.object({
+  serverUrl: z.url().optional(),
+  /** The person's choice; absent until the app first applied its default. */
+  launchAtLogin: z.boolean().optional(),
+});
 export type RegistrySettings = z.infer<typeof RegistrySettingsSchema>;
 
 export const RegistryContentSchema = z.object({

@@ -16,6 +16,7 @@ import {
 } from '../bridgeEntry';
 import { clients, describeClient, getClient, type ClientContext } from '../clients';
 import { viewConnection } from './connectionView';
+import { createLaunchAtLogin, type LoginItem } from './launchAtLogin';
 import { createTokenManager } from '../credentials/tokenManager';
 import { createTokenStore, type TokenStore } from '../credentials/tokenStore';
 import { failpoint } from '../failpoints';
@@ -41,6 +42,8 @@ export interface CompanionServiceOptions {
    * of the app. The CLI only reports them (`needs_repair`), since it may run from elsewhere.
    */
   healOnStart?: boolean;
+  /** The OS's login items; only the tray app has one to offer (see launchAtLogin.ts). */
+  loginItem?: LoginItem;
 }
 
 export type CompanionService = CompanionApi & { dispose(): Promise<void> };
@@ -75,6 +78,7 @@ export async function createCompanionService(
     },
   };
   const entryFor = (id: string): BridgeEntry => buildBridgeEntry(launcher, id);
+  const launchAtLogin = createLaunchAtLogin(options.loginItem, registry);
 
   const emit = (event: CompanionEvent) => events.emit('event', event);
 
@@ -321,6 +325,9 @@ export async function createCompanionService(
 
   await recover();
   if (options.healOnStart) await healEntries();
+  await launchAtLogin
+    .applyDefault()
+    .catch((error: unknown) => log.warn('launch at login not set', { error: String(error) }));
 
   // Bridges report through status files; turn their changes into events for the UI.
   const needsSignIn = new Set<string>();
@@ -356,11 +363,12 @@ export async function createCompanionService(
       return null;
     },
     async getSettings(): Promise<Settings> {
-      return { serverUrl: serverUrl() };
+      return { serverUrl: serverUrl(), ...(await launchAtLogin.read()) };
     },
     async setSettings(settings) {
+      await launchAtLogin.write(settings.launchAtLogin);
       registry.setSettings({ serverUrl: settings.serverUrl });
-      return { serverUrl: serverUrl() };
+      return service.getSettings({});
     },
     async openSignInLink() {
       if (pending?.url) await options.openBrowser(pending.url);

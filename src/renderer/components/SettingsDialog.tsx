@@ -37,13 +37,18 @@ export function SettingsDialog({ open, onOpenChange, onSaved }: Props) {
 /** Mounted each time the dialog opens, so it always starts from the settings in force. */
 function SettingsForm({ onSaved }: { onSaved: () => void }) {
   const [serverUrl, setServerUrl] = useState('');
+  // Undefined where the app cannot open at login (no tray app behind this page).
+  const [launchAtLogin, setLaunchAtLogin] = useState<boolean | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     api()
       .getSettings({})
-      .then((settings) => setServerUrl(settings.serverUrl))
+      .then((settings) => {
+        setServerUrl(settings.serverUrl);
+        setLaunchAtLogin(settings.launchAtLogin);
+      })
       .catch((failure: unknown) => setError(errorInfo(failure).message));
   }, []);
 
@@ -52,7 +57,10 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
     setSaving(true);
     setError(null);
     try {
-      await api().setSettings({ serverUrl: serverUrl.trim() });
+      await api().setSettings({
+        serverUrl: serverUrl.trim(),
+        ...(launchAtLogin === undefined ? {} : { launchAtLogin }),
+      });
       onSaved();
     } catch (failure) {
       const info = errorInfo(failure);
@@ -90,6 +98,23 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
           </p>
         ) : null}
       </div>
+      {launchAtLogin === undefined ? null : (
+        <div className="field field--checkbox">
+          <input
+            id="launch-at-login"
+            type="checkbox"
+            checked={launchAtLogin}
+            onChange={(event) => setLaunchAtLogin(event.target.checked)}
+            aria-describedby="launch-at-login-help"
+          />
+          <div>
+            <label htmlFor="launch-at-login">Open Splattr Companion when you log in</label>
+            <p id="launch-at-login-help" className="small muted">
+              It stays in the tray and tells you when a connection needs you.
+            </p>
+          </div>
+        </div>
+      )}
       <div className="dialog-actions">
         <Dialog.Close className="button button--secondary" type="button">
           Cancel
