@@ -317,8 +317,12 @@ export async function createCompanionService(
   async function test({ id }: { id: string }) {
     const record = activeRecord(id);
     const existing = await getClient(record.client).readEntry(ctx);
-    const entry =
-      existing.kind === 'ours' && existing.connectionId === id ? existing.entry : entryFor(id);
+    const ours = existing.kind === 'ours' && existing.connectionId === id;
+    if (ours && entryHealth(existing.entry, launcher) === 'missing') {
+      // Starting what is gone would only say Splattr is unreachable; say what fixes it instead.
+      return { ok: false, toolCount: 0, milliseconds: 0, error: (await view(record)).lastError };
+    }
+    const entry = ours ? existing.entry : entryFor(id);
     // The bridge it starts writes its status file; the watcher below announces that.
     return checkBridge(entry, env);
   }

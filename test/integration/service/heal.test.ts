@@ -154,6 +154,11 @@ describe('entries that follow the app when it moves', () => {
     // A service that does not heal at start (as the CLI's): the person clicks Reconnect.
     const service = await startApp(moved, false);
     expect((await service.listConnections({}))[0]?.status).toBe('needs_repair');
+    // Test says what is wrong, not that Splattr is unreachable.
+    expect(await service.test({ id: connection.id })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('Click Repair'),
+    });
     expect((await service.reconnect({ id: connection.id })).status).toBe('connected');
     expect((await cursorEntry()).command).toBe(moved.command);
   });
