@@ -5,7 +5,7 @@ import {
   entryHealth,
   healEntry,
   type BridgeLauncher,
-} from '../../../src/core/bridgeEntry';
+} from '../../src/core/bridgeEntry';
 
 const APP: BridgeLauncher = {
   command: '/Applications/Splattr Companion.app/Contents/MacOS/Splattr Companion',

@@ -9,10 +9,10 @@ import {
   resolveAppLauncher,
   temporaryLocation,
   type AppRuntime,
-} from '../../../src/core/appLauncher';
-import { buildBridgeEntry } from '../../../src/core/bridgeEntry';
-import { thrownCompanionError } from '../../helpers/companionError';
-import { withTempDir } from '../../helpers/tempDir';
+} from '../../src/core/appLauncher';
+import { buildBridgeEntry } from '../../src/core/bridgeEntry';
+import { thrownCompanionError } from '../helpers/companionError';
+import { withTempDir } from '../helpers/tempDir';
 
 const run = promisify(execFile);
 const dir = withTempDir('splattr-launcher-');
