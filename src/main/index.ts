@@ -59,7 +59,6 @@ async function start(): Promise<void> {
   service = await createCompanionService({
     launcher,
     env: process.env,
-    healOnStart: true,
     loginItem: loginItem(launcher.command),
     openBrowser: async (url) => {
       const settings = await service?.getSettings({});
@@ -77,6 +76,9 @@ async function start(): Promise<void> {
     toUi(event);
   });
   refreshTray(await service.listConnections({}));
+  // Each start: if the app moved or was updated, the clients' entries follow it.
+  const healed = await service.healEntries();
+  if (healed.clients.length > 0) toUi({ type: 'entries-healed', ...healed });
 
   registerIpc(service, ui);
 

@@ -77,6 +77,15 @@ export const CompanionEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('needs-sign-in'), connection: ConnectionSchema }),
   z.object({ type: z.literal('focus-connection'), id: z.string() }),
   z.object({ type: z.literal('deep-link-add'), client: ClientIdSchema }),
+  /**
+   * The app moved or was updated, and its start pointed these clients' entries at the new copy;
+   * `restart` lists those that read their config only at launch.
+   */
+  z.object({
+    type: z.literal('entries-healed'),
+    clients: z.array(ClientIdSchema),
+    restart: z.array(ClientIdSchema),
+  }),
 ]);
 export type CompanionEvent = z.infer<typeof CompanionEventSchema>;
 

@@ -218,6 +218,8 @@ describe('Splattr Companion window', () => {
 
     await row('Claude Desktop').getByRole('button', { name: 'Repair Claude Desktop' }).click();
     await row('Claude Desktop').getByText('Connected').waitFor();
+    // Claude Desktop reads the repaired entry only when it starts again.
+    await page.getByRole('heading', { name: 'Restart Claude Desktop to load Splattr' }).waitFor();
     expect(
       await row('Claude Desktop')
         .getByRole('button', { name: /Repair/ })
@@ -241,6 +243,22 @@ describe('Splattr Companion window', () => {
     await row('Cursor').getByRole('button', { name: 'Repair Cursor' }).click();
     await row('Cursor').getByText('Connected').waitFor();
     expect(fake.calls.find((c) => c.method === 'repair')?.input).toEqual({ id: 'conn-cursor' });
+  });
+
+  it('says when its start pointed the clients at this copy, and offers the restart it needs', async () => {
+    fake.seed([connection(), connection({ id: 'conn-claude', client: 'claude-desktop' })]);
+    await open();
+    fake.emit({
+      type: 'entries-healed',
+      clients: ['claude-desktop', 'cursor'],
+      restart: ['claude-desktop'],
+    });
+    await toasts().getByText('Claude Desktop, Cursor will start Splattr from this copy.').waitFor();
+    await page.getByRole('heading', { name: 'Restart Claude Desktop to load Splattr' }).waitFor();
+    await page.getByRole('button', { name: 'Restart Claude Desktop' }).click();
+    await expect
+      .poll(() => fake.calls.find((c) => c.method === 'restartClient')?.input)
+      .toEqual({ client: 'claude-desktop' });
   });
 
   it('asks before removing, saying exactly what Remove does', async () => {

@@ -14,7 +14,7 @@ import {
   type BridgeEntry,
   type BridgeLauncher,
 } from '../bridgeEntry';
-import { clients, describeClient, getClient, type ClientContext } from '../clients';
+import { clients, describeClient, getClient, type ClientContext, type McpClient } from '../clients';
 import { viewConnection } from './connectionView';
 import { createLaunchAtLogin, type LoginItem } from './launchAtLogin';
 import { createTokenManager } from '../credentials/tokenManager';
@@ -37,16 +37,22 @@ export interface CompanionServiceOptions {
   /** How long a browser sign-in may take; 5 minutes by default. */
   signInTimeoutMs?: number;
   tokenStore?: TokenStore;
-  /**
-   * The app passes true: each start points entries whose launcher is gone or older at this copy
-   * of the app. The CLI only reports them (`needs_repair`), since it may run from elsewhere.
-   */
-  healOnStart?: boolean;
   /** The OS's login items; only the tray app has one to offer (see launchAtLogin.ts). */
   loginItem?: LoginItem;
 }
 
-export type CompanionService = CompanionApi & { dispose(): Promise<void> };
+export type HealedEntries = Omit<Extract<CompanionEvent, { type: 'entries-healed' }>, 'type'>;
+
+export type CompanionService = CompanionApi & {
+  /**
+   * Points every entry a client could no longer start, or that names an older copy of the app,
+   * at this one, and answers which clients changed (`restart`: those that read their config
+   * only at launch). The app calls it at each start; the CLI only reports such entries
+   * (`needs_repair`), since it may run from anywhere.
+   */
+  healEntries(): Promise<HealedEntries>;
+  dispose(): Promise<void>;
+};
 
 /**
  * The one implementation of CompanionApi, shared by the app (over IPC), the CLI and the tests.
@@ -188,13 +194,13 @@ export async function createCompanionService(
     await client.addEntry(ours ? healEntry(current.entry, launcher) : entryFor(record.id), {}, ctx);
   }
 
-  /** Points every entry a client could no longer start, or that names an older copy, at this one. */
-  async function healEntries(): Promise<void> {
+  async function healEntries(): Promise<HealedEntries> {
     const temporary = temporaryLocation(launcher.command, process.platform);
     if (temporary) {
       log.warn('entries not healed: this copy of the app will not last', { reason: temporary });
-      return;
+      return { clients: [], restart: [] };
     }
+    const healed: McpClient[] = [];
     for (const record of registry.list().filter((r) => r.state === 'active')) {
       const client = getClient(record.client);
       try {
@@ -203,12 +209,18 @@ export async function createCompanionService(
         const health = entryHealth(current.entry, launcher);
         if (health !== 'missing' && health !== 'moved') continue;
         await client.addEntry(healEntry(current.entry, launcher), {}, ctx);
+        healed.push(client);
         log.info('entry pointed at this copy of the app', { client: client.id, was: health });
       } catch (error) {
         // A client whose config cannot be read or written shows that on its connection.
         log.warn('entry not healed', { client: client.id, error: String(error) });
       }
     }
+    if (healed.length > 0) await announceChange();
+    return {
+      clients: healed.map((client) => client.id),
+      restart: healed.filter((c) => c.needsRestartAfterChange).map((client) => client.id),
+    };
   }
 
   async function add(input: {
@@ -328,7 +340,6 @@ export async function createCompanionService(
   }
 
   await recover();
-  if (options.healOnStart) await healEntries();
   await launchAtLogin
     .applyDefault()
     .catch((error: unknown) => log.warn('launch at login not set', { error: String(error) }));
@@ -362,6 +373,7 @@ export async function createCompanionService(
     test,
     repair,
     remove,
+    healEntries,
     async restartClient({ client }) {
       await getClient(client).restart?.(ctx);
       return null;

@@ -58,11 +58,10 @@ describe('entries that follow the app when it moves', () => {
   }
 
   /** The service as the app starts it from `launcher`, signing in through Chromium. */
-  async function startApp(launcher: BridgeLauncher, healOnStart = true): Promise<CompanionService> {
+  async function startApp(launcher: BridgeLauncher): Promise<CompanionService> {
     const service = await createCompanionService({
       env: home.env,
       launcher,
-      healOnStart,
       openBrowser: async (url) => {
         void completeSignIn(browser, url, { ...DEMO, consent: 'allow' }).catch(() => undefined);
       },
@@ -114,6 +113,8 @@ describe('entries that follow the app when it moves', () => {
     const configFile = getClient('cursor').configPath({ env: home.env });
     const before = await readFile(configFile, 'utf8');
     const second = await startApp(moved);
+    // What src/main does at each start; Cursor reads its config again by itself.
+    expect(await second.healEntries()).toEqual({ clients: ['cursor'], restart: [] });
     const healed = await cursorEntry();
     expect(healed).toEqual({
       command: moved.command,
@@ -151,8 +152,8 @@ describe('entries that follow the app when it moves', () => {
     const moved = await installApp(path.join(home.home, 'Applications', 'Splattr Companion'));
     await rm(before, { recursive: true });
 
-    // A service that does not heal at start (as the CLI's): the person clicks Reconnect.
-    const service = await startApp(moved, false);
+    // Before the start heals it (or from the CLI, which never does), the person clicks Reconnect.
+    const service = await startApp(moved);
     expect((await service.listConnections({}))[0]?.status).toBe('needs_repair');
     // Test says what is wrong, not that Splattr is unreachable.
     expect(await service.test({ id: connection.id })).toMatchObject({
