@@ -4,6 +4,7 @@ import {
   type ConnectionStatus,
 } from '../../shared/connection';
 import { CompanionError, ERROR_MESSAGES } from '../../shared/errors';
+import { temporaryLocation } from '../appLauncher';
 import { entryHealth, type BridgeLauncher, type EntryHealth } from '../bridgeEntry';
 import type { ClientContext, McpClient } from '../clients';
 import type { ConnectionRecord } from '../registry/schema';
@@ -44,7 +45,7 @@ export async function viewConnection(
   } else if (!inConfig) {
     state = 'missing_from_config';
     lastError = `${client.name} no longer lists Splattr in its configuration. Click Repair to put it back.`;
-  } else if (health === 'missing' || health === 'moved') {
+  } else if (health === 'missing' || (health === 'moved' && lasting(launcher))) {
     state = 'needs_repair';
     lastError =
       health === 'missing'
@@ -65,4 +66,9 @@ export async function viewConnection(
     ...(status?.lastUsedAt ? { lastUsedAt: status.lastUsedAt } : {}),
     ...(lastError ? { lastError } : {}),
   };
+}
+
+/** A working entry that names another copy is better than one naming a copy that will vanish. */
+function lasting(launcher: BridgeLauncher): boolean {
+  return temporaryLocation(launcher.command, process.platform) === undefined;
 }

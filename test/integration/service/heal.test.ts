@@ -131,6 +131,16 @@ describe('entries that follow the app when it moves', () => {
       expect.objectContaining({ id: connection.id, status: 'connected' }),
     ]);
 
+    // The same app run from an AppImage's temporary mount leaves the working entry as it is.
+    const fromMount = await startApp({
+      command: '/tmp/.mount_SplattXq3v9A/splattr-companion',
+      scriptPath: '/tmp/.mount_SplattXq3v9A/resources/app.asar.unpacked/out/bridge/bridge.mjs',
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
+    expect(await fromMount.healEntries()).toEqual({ clients: [], restart: [] });
+    expect((await fromMount.listConnections({}))[0]?.status).toBe('connected');
+    expect(await cursorEntry()).toEqual(healed);
+
     // Cursor starts the bridge from the rewritten entry, and Splattr answers through it.
     const client = await connectThroughEntry(healed, home.home);
     try {
