@@ -11,6 +11,7 @@ import {
   ACCOUNT_NOT_SHARED_SENTENCE,
   accountLine,
   accountShared,
+  isRepairable,
   STATUS_LABELS,
   statusSummary,
   type Account,
@@ -60,6 +61,7 @@ const OPTIONS = {
   'no-open': { type: 'boolean' },
   replace: { type: 'boolean' },
   yes: { type: 'boolean' },
+  all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -161,12 +163,14 @@ async function runCommand(
       );
       return;
     }
-    case 'repair': {
-      const connection = await resolveConnection(service, target);
-      await service.repair({ id: connection.id });
-      io.out(`Splattr is back in ${CLIENT_NAMES[connection.client]}'s configuration.`);
+    case 'repair':
+      if (values.all) {
+        if (target) throw new UsageError('Name one connection or pass --all, not both.');
+        await repairAll(service, io);
+        return;
+      }
+      await repairOne(service, await resolveConnection(service, target), io);
       return;
-    }
     case 'remove': {
       const connection = await resolveConnection(service, target);
       const question = `Remove Splattr from ${CLIENT_NAMES[connection.client]} (${accountLine(connection)})? This removes its entry from the client's config, deletes its tokens from the keychain and revokes its access at Splattr.`;
@@ -179,6 +183,36 @@ async function runCommand(
     }
     default:
       throw new UsageError(`Unknown command: ${command}`);
+  }
+}
+
+async function repairOne(service: CompanionApi, connection: Connection, io: CliIo): Promise<void> {
+  await service.repair({ id: connection.id });
+  io.out(`Splattr is back in ${CLIENT_NAMES[connection.client]}'s configuration.`);
+}
+
+/** Repairs every connection that needs it; one that fails does not stop the others. */
+async function repairAll(service: CompanionApi, io: CliIo): Promise<void> {
+  const broken = (await service.listConnections({})).filter((c) => isRepairable(c.status));
+  if (broken.length === 0) {
+    io.out('Nothing needs repair.');
+    return;
+  }
+  const failures: CompanionError[] = [];
+  for (const connection of broken) {
+    try {
+      await repairOne(service, connection, io);
+    } catch (error) {
+      if (!(error instanceof CompanionError)) throw error;
+      failures.push(error);
+      io.err(`${CLIENT_NAMES[connection.client]}: ${error.message}`);
+    }
+  }
+  if (failures[0]) {
+    throw new CompanionError(
+      failures[0].code,
+      `${failures.length} of ${broken.length} connections could not be repaired; see above.`,
+    );
   }
 }
 
@@ -242,6 +276,7 @@ const NEXT_COMMAND: Record<ConnectionStatus, string> = {
   connected: 'test',
   needs_sign_in: 'reconnect',
   missing_from_config: 'repair',
+  needs_repair: 'repair',
   error: 'test',
 };
 

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 
 /**
@@ -82,6 +84,58 @@ export function classifyEntry(value: unknown): EntryState {
     return { kind: 'foreign' };
   }
   return { kind: 'ours', entry: parsed.data, connectionId };
+}
+
+/**
+ * Whether a client can still start an entry of ours with the launcher this app has now:
+ * - `current`: it is what the app would write;
+ * - `missing`: its executable or script is gone (the app moved or was updated, an AppImage's
+ *   temporary mount is unmounted): the client cannot start it;
+ * - `moved`: it still starts, but an older copy of this app or another data folder;
+ * - `other`: it starts, through a launcher of the other kind (a plain Node from a source
+ *   checkout, where this app is the packaged executable, or the reverse). The CLI and the app
+ *   can both run on one machine; claiming each other's working entries would rewrite them back
+ *   and forth.
+ */
+export type EntryHealth = 'current' | 'missing' | 'moved' | 'other';
+
+export function entryHealth(
+  entry: BridgeEntry,
+  launcher: BridgeLauncher,
+  exists: (p: string) => boolean = fs.existsSync,
+): EntryHealth {
+  const script = entry.args.find(isBridgeScript);
+  // A bare command ("node") is looked up on the client's PATH, which only the client knows.
+  const gone = (p: string | undefined) => p !== undefined && path.isAbsolute(p) && !exists(p);
+  if (gone(entry.command) || gone(script)) return 'missing';
+  if (runsAsNode(entry.env) !== runsAsNode(launcher.env)) return 'other';
+  return isDeepStrictEqual(entry, healEntry(entry, launcher)) ? 'current' : 'moved';
+}
+
+/**
+ * The entry pointed at `launcher`, keeping what a person added around ours: flags before the
+ * script, environment variables the app does not manage.
+ */
+export function healEntry(entry: BridgeEntry, launcher: BridgeLauncher): BridgeEntry {
+  const flag = entry.args.indexOf(CONNECTION_FLAG);
+  const connectionId = entry.args[flag + 1] ?? '';
+  const fresh = buildBridgeEntry(launcher, connectionId);
+  const scriptAt = entry.args.findIndex(isBridgeScript);
+  const leading = entry.args.slice(0, Math.max(scriptAt, 0));
+  const kept = Object.entries(entry.env ?? {}).filter(([key]) => !MANAGED_ENV.includes(key));
+  const env = { ...Object.fromEntries(kept), ...fresh.env };
+  return {
+    command: fresh.command,
+    args: [...leading, ...fresh.args],
+    ...(Object.keys(env).length > 0 ? { env } : {}),
+  };
+}
+
+/** The variables the app itself puts in an entry; any other is the person's. */
+const MANAGED_ENV = ['ELECTRON_RUN_AS_NODE', 'SPLATTR_COMPANION_HOME'];
+
+function runsAsNode(env: Record<string, string> | undefined): boolean {
+  return env?.ELECTRON_RUN_AS_NODE === '1';
 }
 
 function isBridgeScript(arg: string): boolean {

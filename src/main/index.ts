@@ -4,7 +4,9 @@ import type { Connection } from '../shared/connection';
 import { createCompanionService, type CompanionService } from '../core/service';
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink } from './deepLink';
 import { registerIpc, sendEvent } from './ipc';
+import { installAppLauncher } from '../core/appLauncher';
 import { bridgeLauncher } from './launcher';
+import { loginItem, openedAtLogin } from './loginItem';
 import { notifyNeedsSignIn } from './notifications';
 import { registerRendererScheme, serveRenderer } from './rendererOrigin';
 import { hardenApp, openExternalSafely } from './security';
@@ -53,9 +55,11 @@ async function start(): Promise<void> {
   serveRenderer();
 
   let service: CompanionService | undefined;
+  const launcher = await installAppLauncher(bridgeLauncher());
   service = await createCompanionService({
-    launcher: bridgeLauncher(),
+    launcher,
     env: process.env,
+    loginItem: loginItem(launcher.command),
     openBrowser: async (url) => {
       const settings = await service?.getSettings({});
       if (!(await openExternalSafely(url, settings?.serverUrl))) {
@@ -72,11 +76,15 @@ async function start(): Promise<void> {
     toUi(event);
   });
   refreshTray(await service.listConnections({}));
+  // Each start: if the app moved or was updated, the clients' entries follow it.
+  const healed = await service.healEntries();
+  if (healed.clients.length > 0) toUi({ type: 'entries-healed', ...healed });
 
   registerIpc(service, ui);
 
   const state = createWindowState();
-  window = createMainWindow(state);
+  // Opened by the OS at login, the app waits in the tray until someone needs it.
+  window = createMainWindow(state, { show: !openedAtLogin() });
   window.webContents.on('did-finish-load', () => {
     for (const event of beforeLoad.splice(0)) sendEvent(ui(), event);
   });

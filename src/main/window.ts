@@ -5,7 +5,10 @@ import type { createWindowState } from './windowState';
 
 const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 
-export function createMainWindow(state: ReturnType<typeof createWindowState>): BrowserWindow {
+export function createMainWindow(
+  state: ReturnType<typeof createWindowState>,
+  { show }: { show: boolean },
+): BrowserWindow {
   const window = new BrowserWindow({
     ...state.restore(),
     minWidth: 480,
@@ -34,7 +37,7 @@ export function createMainWindow(state: ReturnType<typeof createWindowState>): B
     },
   });
   state.track(window);
-  window.once('ready-to-show', () => window.show());
+  if (show) window.once('ready-to-show', () => window.show());
   void window.loadURL(rendererEntryUrl());
   return window;
 }

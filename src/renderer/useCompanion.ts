@@ -94,11 +94,18 @@ export function useCompanion() {
         case 'deep-link-add':
           setDeepLinkClient(event.client);
           break;
+        case 'entries-healed': {
+          const names = event.clients.map((client) => CLIENT_NAMES[client]).join(', ');
+          toast('success', 'Connections updated', `${names} will start Splattr from this copy.`);
+          const [restart] = event.restart;
+          if (restart) setNextStep({ client: restart, kind: 'restart_client' });
+          break;
+        }
         case 'sign-in-finished':
           break;
       }
     });
-  }, [apply, loadFailed]);
+  }, [apply, loadFailed, toast]);
 
   /** Runs one action, marking it busy so its button cannot be pressed twice. */
   const run = useCallback(
@@ -221,9 +228,14 @@ export function useCompanion() {
       );
       if (!result) return;
       toast('success', `Splattr is back in ${name}’s config`);
+      // The client reads the repaired entry only when it starts again.
+      const client = clients?.find((c) => c.id === connection.client);
+      if (client?.needsRestartAfterChange) {
+        setNextStep({ client: client.id, kind: 'restart_client' });
+      }
       await refresh();
     },
-    [guarded, toast, refresh],
+    [guarded, toast, refresh, clients],
   );
 
   const remove = useCallback(

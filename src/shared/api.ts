@@ -20,6 +20,11 @@ export const SettingsSchema = z.object({
    * as clients launch them without the person's environment. Empty or absent: none.
    */
   proxyUrl: z.string().max(2048).optional(),
+  /**
+   * Whether the app opens when the person logs in. Only the tray app has it: absent from what
+   * the CLI answers, and left as it is when a change does not name it.
+   */
+  launchAtLogin: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -86,6 +91,15 @@ export const CompanionEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('needs-sign-in'), connection: ConnectionSchema }),
   z.object({ type: z.literal('focus-connection'), id: z.string() }),
   z.object({ type: z.literal('deep-link-add'), client: ClientIdSchema }),
+  /**
+   * The app moved or was updated, and its start pointed these clients' entries at the new copy;
+   * `restart` lists those that read their config only at launch.
+   */
+  z.object({
+    type: z.literal('entries-healed'),
+    clients: z.array(ClientIdSchema),
+    restart: z.array(ClientIdSchema),
+  }),
 ]);
 export type CompanionEvent = z.infer<typeof CompanionEventSchema>;
 

@@ -5,15 +5,23 @@ export const CONNECTION_STATUSES = [
   'connected',
   'needs_sign_in',
   'missing_from_config',
+  /** The client's entry names an executable or script that is gone, or an older copy of the app. */
+  'needs_repair',
   'error',
 ] as const;
 export const ConnectionStatusSchema = z.enum(CONNECTION_STATUSES);
 export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
 
+/** What Repair fixes: the client's entry is gone, or names a launcher the client cannot use. */
+export function isRepairable(status: ConnectionStatus): boolean {
+  return status === 'missing_from_config' || status === 'needs_repair';
+}
+
 export const STATUS_LABELS: Record<ConnectionStatus, string> = {
   connected: 'Connected',
   needs_sign_in: 'Needs sign-in',
   missing_from_config: 'Missing from config',
+  needs_repair: 'Needs repair',
   error: 'Error',
 };
 
@@ -64,9 +72,7 @@ export function accountLine(connection: Pick<Connection, 'account'>): string {
 export function statusSummary(connections: readonly Pick<Connection, 'status'>[]): string {
   if (connections.length === 0) return 'No connections yet';
   const needSignIn = connections.filter((c) => c.status === 'needs_sign_in').length;
-  const broken = connections.filter(
-    (c) => c.status === 'error' || c.status === 'missing_from_config',
-  ).length;
+  const broken = connections.filter((c) => c.status === 'error' || isRepairable(c.status)).length;
   const connected = connections.length - needSignIn - broken;
   return [
     connected && `${connected} connected`,

@@ -30,6 +30,8 @@ export const ERROR_MESSAGES = {
     'The client configuration file could not be written. Check that it is not read-only, then try again.',
   config_entry_conflict:
     'The client already has a server named "splattr" that Splattr Companion did not add. Choose Replace to overwrite it.',
+  app_location_temporary:
+    'Splattr Companion is running from a temporary location that AI apps could not start it from later. Move it to a folder you keep, open it from there, and try again.',
   registry_invalid:
     "Splattr Companion's list of connections is damaged and could not be read. Move it aside and add your connections again.",
   client_not_found: 'That client is not known to Splattr Companion.',

@@ -274,11 +274,47 @@ describe('Splattr Companion window', () => {
 
     await row('Claude Desktop').getByRole('button', { name: 'Repair Claude Desktop' }).click();
     await row('Claude Desktop').getByText('Connected').waitFor();
+    // Claude Desktop reads the repaired entry only when it starts again.
+    await page.getByRole('heading', { name: 'Restart Claude Desktop to load Splattr' }).waitFor();
     expect(
       await row('Claude Desktop')
         .getByRole('button', { name: /Repair/ })
         .count(),
     ).toBe(0);
+  });
+
+  it('shows a connection the app moved away from as needing repair, and Repair fixes it', async () => {
+    fake.seed([
+      connection({
+        status: 'needs_repair',
+        lastError:
+          'Cursor starts Splattr from a place that no longer exists (Splattr Companion moved or was updated). Click Repair to point it at this copy.',
+      }),
+    ]);
+    await open();
+    await row('Cursor').getByText('Needs repair').waitFor();
+    expect(await row('Cursor').getByText('no longer exists').count()).toBe(1);
+    await shot('05b-needs-repair');
+
+    await row('Cursor').getByRole('button', { name: 'Repair Cursor' }).click();
+    await row('Cursor').getByText('Connected').waitFor();
+    expect(fake.calls.find((c) => c.method === 'repair')?.input).toEqual({ id: 'conn-cursor' });
+  });
+
+  it('says when its start pointed the clients at this copy, and offers the restart it needs', async () => {
+    fake.seed([connection(), connection({ id: 'conn-claude', client: 'claude-desktop' })]);
+    await open();
+    fake.emit({
+      type: 'entries-healed',
+      clients: ['claude-desktop', 'cursor'],
+      restart: ['claude-desktop'],
+    });
+    await toasts().getByText('Claude Desktop, Cursor will start Splattr from this copy.').waitFor();
+    await page.getByRole('heading', { name: 'Restart Claude Desktop to load Splattr' }).waitFor();
+    await page.getByRole('button', { name: 'Restart Claude Desktop' }).click();
+    await expect
+      .poll(() => fake.calls.find((c) => c.method === 'restartClient')?.input)
+      .toEqual({ client: 'claude-desktop' });
   });
 
   it('asks before removing, saying exactly what Remove does', async () => {
@@ -444,5 +480,29 @@ describe('Splattr Companion window', () => {
       serverUrl: 'https://mcp.splattr.com/mcp',
       proxyUrl: 'proxy.acme.example:3128',
     });
+    // Without a tray app behind the page there is no login item to offer.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await dialog.getByLabel('Splattr server address').waitFor();
+    expect(await dialog.getByRole('checkbox').count()).toBe(0);
+  });
+
+  it('turns opening at login off in Settings', async () => {
+    fake.seedSettings({ serverUrl: 'https://mcp.splattr.com/mcp', launchAtLogin: true });
+    await open();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    const box = dialog.getByRole('checkbox', { name: 'Open Splattr Companion when you log in' });
+    await expect.poll(() => box.isChecked()).toBe(true);
+    await shot('08b-settings-launch-at-login');
+    await box.uncheck();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(fake.calls.find((c) => c.method === 'setSettings')?.input).toEqual({
+      serverUrl: 'https://mcp.splattr.com/mcp',
+      launchAtLogin: false,
+    });
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => box.isChecked()).toBe(false);
   });
 });

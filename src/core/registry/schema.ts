@@ -46,6 +46,8 @@ export const RegistrySettingsSchema = z.object({
   clientId: z.string().min(1).optional(),
   clientMetadataUrl: z.url().optional(),
   proxyUrl: z.string().optional(),
+  /** The person's choice; absent until the app first applied its default. */
+  launchAtLogin: z.boolean().optional(),
 });
 export type RegistrySettings = z.infer<typeof RegistrySettingsSchema>;
 

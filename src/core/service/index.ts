@@ -1,2 +1,2 @@
 export { createCompanionService } from './service';
-export type { CompanionService, CompanionServiceOptions } from './service';
+export type { CompanionService, CompanionServiceOptions, HealedEntries } from './service';

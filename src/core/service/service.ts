@@ -2,15 +2,30 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AddResult, CompanionApi, CompanionEvent, Settings } from '../../shared/api';
 import { CLIENT_NAMES, type ClientId } from '../../shared/clients';
-import type { Connection } from '../../shared/connection';
+import { isRepairable, type Connection } from '../../shared/connection';
 import { CompanionError } from '../../shared/errors';
 import { parseProxySetting } from '../../shared/proxy';
 import { DEFAULT_CLIENT_METADATA_URL, DEFAULT_SPLATTR_MCP_URL } from '../../shared/server';
 import { checkBridge } from './bridgeCheck';
-import { buildBridgeEntry, type BridgeEntry, type BridgeLauncher } from '../bridgeEntry';
-import { clients, describeClient, entryConflict, getClient, type ClientContext } from '../clients';
+import { assertLastingLocation, temporaryLocation } from '../appLauncher';
+import {
+  buildBridgeEntry,
+  entryHealth,
+  healEntry,
+  type BridgeEntry,
+  type BridgeLauncher,
+} from '../bridgeEntry';
+import {
+  clients,
+  describeClient,
+  entryConflict,
+  getClient,
+  type ClientContext,
+  type McpClient,
+} from '../clients';
 import { viewConnection } from './connectionView';
 import { createClientSecretStore, type ClientSecretStore } from '../credentials/clientSecretStore';
+import { createLaunchAtLogin, type LoginItem } from './launchAtLogin';
 import { createTokenManager } from '../credentials/tokenManager';
 import { createTokenStore, type TokenStore } from '../credentials/tokenStore';
 import { failpoint } from '../failpoints';
@@ -34,9 +49,22 @@ export interface CompanionServiceOptions {
   signInTimeoutMs?: number;
   tokenStore?: TokenStore;
   clientSecrets?: ClientSecretStore;
+  /** The OS's login items; only the tray app has one to offer (see launchAtLogin.ts). */
+  loginItem?: LoginItem;
 }
 
-export type CompanionService = CompanionApi & { dispose(): Promise<void> };
+export type HealedEntries = Omit<Extract<CompanionEvent, { type: 'entries-healed' }>, 'type'>;
+
+export type CompanionService = CompanionApi & {
+  /**
+   * Points every entry a client could no longer start, or that names an older copy of the app,
+   * at this one, and answers which clients changed (`restart`: those that read their config
+   * only at launch). The app calls it at each start; the CLI only reports such entries
+   * (`needs_repair`), since it may run from anywhere.
+   */
+  healEntries(): Promise<HealedEntries>;
+  dispose(): Promise<void>;
+};
 
 /**
  * The one implementation of CompanionApi, shared by the app (over IPC), the CLI and the tests.
@@ -79,6 +107,7 @@ export async function createCompanionService(
     },
   };
   const entryFor = (id: string): BridgeEntry => buildBridgeEntry(launcher, id);
+  const launchAtLogin = createLaunchAtLogin(options.loginItem, registry);
 
   const emit = (event: CompanionEvent) => events.emit('event', event);
 
@@ -106,7 +135,8 @@ export async function createCompanionService(
   }
 
   async function view(record: ConnectionRecord): Promise<Connection> {
-    return viewConnection(record, await statusFiles.read(record.id), getClient(record.client), ctx);
+    const status = await statusFiles.read(record.id);
+    return viewConnection(record, status, getClient(record.client), ctx, launcher);
   }
 
   async function listConnections(): Promise<Connection[]> {
@@ -194,6 +224,47 @@ export async function createCompanionService(
     // is shared by every data folder (SPLATTR_COMPANION_HOME) — a sweep deleted their tokens.
   }
 
+  /**
+   * Writes the client's entry for a connection as this app launches it now. An entry of ours is
+   * healed rather than replaced, so what a person added around it stays.
+   */
+  async function writeEntry(record: ConnectionRecord): Promise<void> {
+    assertLastingLocation(launcher.command, process.platform);
+    const client = getClient(record.client);
+    const current = await client.readEntry(ctx);
+    const ours = current.kind === 'ours' && current.connectionId === record.id;
+    await client.addEntry(ours ? healEntry(current.entry, launcher) : entryFor(record.id), {}, ctx);
+  }
+
+  async function healEntries(): Promise<HealedEntries> {
+    const temporary = temporaryLocation(launcher.command, process.platform);
+    if (temporary) {
+      log.warn('entries not healed: this copy of the app will not last', { reason: temporary });
+      return { clients: [], restart: [] };
+    }
+    const healed: McpClient[] = [];
+    for (const record of registry.list().filter((r) => r.state === 'active')) {
+      const client = getClient(record.client);
+      try {
+        const current = await client.readEntry(ctx);
+        if (current.kind !== 'ours' || current.connectionId !== record.id) continue;
+        const health = entryHealth(current.entry, launcher);
+        if (health !== 'missing' && health !== 'moved') continue;
+        await client.addEntry(healEntry(current.entry, launcher), {}, ctx);
+        healed.push(client);
+        log.info('entry pointed at this copy of the app', { client: client.id, was: health });
+      } catch (error) {
+        // A client whose config cannot be read or written shows that on its connection.
+        log.warn('entry not healed', { client: client.id, error: String(error) });
+      }
+    }
+    if (healed.length > 0) await announceChange();
+    return {
+      clients: healed.map((client) => client.id),
+      restart: healed.filter((c) => c.needsRestartAfterChange).map((client) => client.id),
+    };
+  }
+
   async function add(input: {
     client: ClientId;
     replace?: boolean;
@@ -204,6 +275,7 @@ export async function createCompanionService(
     requireSecureServerUrl(url);
     const client = getClient(input.client);
     // Refuse before the browser opens what would make the add fail after sign-in.
+    assertLastingLocation(launcher.command, process.platform);
     const existing = await client.readEntry(ctx);
     if (existing.kind === 'foreign' && !input.replace) {
       throw entryConflict(client.name, client.configPath(ctx));
@@ -294,8 +366,8 @@ export async function createCompanionService(
       lastError: undefined,
       stepUpScope: undefined,
     });
-    const client = getClient(record.client);
-    if (!(await client.hasOurEntry(id, ctx))) await client.addEntry(entryFor(id), {}, ctx);
+    // One click brings back an entry the client dropped or can no longer start, too.
+    if (isRepairable((await view(activeRecord(id))).status)) await writeEntry(record);
     await announceChange();
     return view(activeRecord(id));
   }
@@ -313,7 +385,7 @@ export async function createCompanionService(
 
   async function repair({ id }: { id: string }): Promise<Connection> {
     const record = activeRecord(id);
-    await getClient(record.client).addEntry(entryFor(id), {}, ctx);
+    await writeEntry(record);
     await announceChange();
     return view(record);
   }
@@ -332,8 +404,12 @@ export async function createCompanionService(
   async function test({ id }: { id: string }) {
     const record = activeRecord(id);
     const existing = await getClient(record.client).readEntry(ctx);
-    const entry =
-      existing.kind === 'ours' && existing.connectionId === id ? existing.entry : entryFor(id);
+    const ours = existing.kind === 'ours' && existing.connectionId === id;
+    if (ours && entryHealth(existing.entry, launcher) === 'missing') {
+      // Starting what is gone would only say Splattr is unreachable; say what fixes it instead.
+      return { ok: false, toolCount: 0, milliseconds: 0, error: (await view(record)).lastError };
+    }
+    const entry = ours ? existing.entry : entryFor(id);
     // The bridge it starts writes its status file; the watcher below announces that.
     return checkBridge(entry, env);
   }
@@ -349,6 +425,9 @@ export async function createCompanionService(
   }
 
   await recover();
+  await launchAtLogin
+    .applyDefault()
+    .catch((error: unknown) => log.warn('launch at login not set', { error: String(error) }));
 
   // Bridges report through status files; turn their changes into events for the UI.
   const needsSignIn = new Set<string>();
@@ -379,11 +458,14 @@ export async function createCompanionService(
     test,
     repair,
     remove,
+    healEntries,
     async restartClient({ client }) {
       await getClient(client).restart?.(ctx);
       return null;
     },
-    getSettings: async () => currentSettings(),
+    async getSettings(): Promise<Settings> {
+      return { ...currentSettings(), ...(await launchAtLogin.read()) };
+    },
     async setSettings(settings) {
       // Refused before anything is saved, so no later sign-in sends anything over plain http.
       requireSecureServerUrl(settings.serverUrl);
@@ -396,13 +478,14 @@ export async function createCompanionService(
       }
       const proxyUrl = settings.proxyUrl?.trim() || undefined;
       if (proxyUrl) parseProxySetting(proxyUrl);
+      await launchAtLogin.write(settings.launchAtLogin);
       registry.setSettings({
         serverUrl: settings.serverUrl,
         clientId: settings.clientId || undefined,
         clientMetadataUrl: settings.clientMetadataUrl,
         proxyUrl,
       });
-      return currentSettings();
+      return service.getSettings({});
     },
     async openSignInLink() {
       if (pending?.url) await options.openBrowser(pending.url);

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { CLIENT_NAMES } from '../../shared/clients';
-import { accountLine, type Connection } from '../../shared/connection';
+import { accountLine, isRepairable, type Connection } from '../../shared/connection';
 import { timeAgo } from '../format';
 import { AlertIcon, ClientGlyph, PulseIcon, RefreshIcon, TrashIcon, WrenchIcon } from './icons';
 import { StatusPill } from './StatusPill';
@@ -104,7 +104,7 @@ function ConnectionRow({
           <PulseIcon />
           {busy.has(`test:${connection.id}`) ? 'Testing…' : 'Test'}
         </button>
-        {connection.status === 'missing_from_config' ? (
+        {isRepairable(connection.status) ? (
           <button
             type="button"
             className="button button--primary"

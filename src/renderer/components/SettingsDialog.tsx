@@ -43,6 +43,8 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
   const [clientMetadataUrl, setClientMetadataUrl] = useState('');
   const [proxyUrl, setProxyUrl] = useState('');
   const [proxyError, setProxyError] = useState<string | null>(null);
+  // Undefined where the app cannot open at login (no tray app behind this page).
+  const [launchAtLogin, setLaunchAtLogin] = useState<boolean | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -54,6 +56,7 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
         setClientId(settings.clientId ?? '');
         setClientMetadataUrl(settings.clientMetadataUrl ?? '');
         setProxyUrl(settings.proxyUrl ?? '');
+        setLaunchAtLogin(settings.launchAtLogin);
       })
       .catch((failure: unknown) => setError(errorInfo(failure).message));
   }, []);
@@ -77,6 +80,7 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
         clientId: clientId.trim() || undefined,
         clientMetadataUrl: clientMetadataUrl.trim() || undefined,
         proxyUrl: proxy || undefined,
+        ...(launchAtLogin === undefined ? {} : { launchAtLogin }),
       });
       onSaved();
     } catch (failure) {
@@ -136,6 +140,23 @@ function SettingsForm({ onSaved }: { onSaved: () => void }) {
           {error}
         </p>
       ) : null}
+      {launchAtLogin === undefined ? null : (
+        <div className="field field--checkbox">
+          <input
+            id="launch-at-login"
+            type="checkbox"
+            checked={launchAtLogin}
+            onChange={(event) => setLaunchAtLogin(event.target.checked)}
+            aria-describedby="launch-at-login-help"
+          />
+          <div>
+            <label htmlFor="launch-at-login">Open Splattr Companion when you log in</label>
+            <p id="launch-at-login-help" className="small muted">
+              It stays in the tray and tells you when a connection needs you.
+            </p>
+          </div>
+        </div>
+      )}
       <div className="dialog-actions">
         <Dialog.Close className="button button--secondary" type="button">
           Cancel

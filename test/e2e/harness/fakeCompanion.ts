@@ -158,7 +158,8 @@ export function createFakeCompanion() {
     },
     async setSettings(input) {
       record('setSettings', input);
-      settings = input;
+      // A setting the change does not name stays, as in the service.
+      settings = { ...settings, ...input };
       return settings;
     },
     async openSignInLink(input) {
@@ -198,6 +199,9 @@ export function createFakeCompanion() {
     },
     seed(list: Connection[]) {
       connections = structuredClone(list);
+    },
+    seedSettings(value: Settings) {
+      settings = structuredClone(value);
     },
   };
 }
