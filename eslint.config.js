@@ -57,6 +57,11 @@ export default tseslint.config(
     'The renderer only talks to window.splattr and imports src/shared.',
   ),
   layer(
+    ['bench/**', 'support/**'],
+    ['**/test/**'],
+    'Benchmarks and the shared test support do not import the tests: what both need lives in support/.',
+  ),
+  layer(
     ['src/sandbox/**'],
     ['electron', '**/core/**', '**/main/**', '**/renderer/**'],
     'The sandbox stands in for Splattr: it shares nothing with the app.',

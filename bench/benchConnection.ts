@@ -4,7 +4,7 @@ import { createTokenManager } from '../src/core/credentials/tokenManager';
 import { createTokenStore } from '../src/core/credentials/tokenStore';
 import { openRegistryReader } from '../src/core/registry/registryReader';
 import type { Sandbox } from '../src/sandbox';
-import { createTestCompanion } from '../test/helpers/companion';
+import { createTestCompanion } from '../support/companion';
 
 export interface BenchConnection {
   id: string;

@@ -1,4 +1,4 @@
-import type { RemoteControls } from '../test/helpers/sandbox';
+import type { RemoteControls } from '../support/sandbox';
 import { median } from './stats';
 import { whoami } from './measure';
 import type { BenchContext } from './context';

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestCa } from '../test/helpers/testCa';
+import { createTestCa } from '../support/testCa';
 
 const SAMPLES = 15;
 const probe = fileURLToPath(new URL('./netTrustProbe.ts', import.meta.url));

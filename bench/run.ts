@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { redact } from '../src/core/log';
-import { BRIDGE_SCRIPT } from '../test/helpers/companion';
+import { BRIDGE_SCRIPT } from '../support/companion';
 import { addBenchConnection } from './benchConnection';
 import { measureContention, type ContentionFigures } from './contention';
 import type { BenchContext } from './context';

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import type { Sandbox, SandboxControls } from '../src/sandbox';
-import { remoteControls, type RemoteControls } from '../test/helpers/sandbox';
+import { remoteControls, type RemoteControls } from '../support/sandbox';
 import { withTimeout } from './timeouts';
 
 export interface SandboxProcess {

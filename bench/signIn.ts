@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import type { Sandbox } from '../src/sandbox';
-import { launchBrowser } from '../test/helpers/browser';
-import { DEMO } from '../test/helpers/companion';
-import { signInWithBrowser } from '../test/helpers/signIn';
+import { launchBrowser } from '../support/browser';
+import { DEMO } from '../support/companion';
+import { signInWithBrowser } from '../support/signIn';
 
 export interface SignInFigures {
   browserLaunchMs: number;

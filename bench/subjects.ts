@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { BridgeEntry } from '../src/core/bridgeEntry';
-import { connectThroughEntry } from '../test/helpers/companion';
-import { connectMcp } from '../test/helpers/sandbox';
+import { connectThroughEntry } from '../support/companion';
+import { connectMcp } from '../support/sandbox';
 import { withTimeout } from './timeouts';
 
 export type SubjectName = 'direct' | 'bridge' | 'mcp-remote';

@@ -11,11 +11,11 @@ import {
   connectThroughEntry,
   createTestCompanion,
   type TestCompanion,
-} from '../helpers/companion';
+} from '../../support/companion';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
 import { toolText } from '../helpers/sandbox';
-import { startHarness, type Harness } from './harness';
-import { newAppPage, screenshot } from './harness/appPage';
+import { startHarness, type Harness } from '../helpers/ui';
+import { newAppPage, screenshot } from '../helpers/ui/appPage';
 
 const ACCOUNT_LINE = 'demo@splattr.test · Acme';
 const SIGN_IN_SENTENCE =

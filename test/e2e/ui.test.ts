@@ -3,9 +3,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ERROR_MESSAGES, CompanionError } from '../../src/shared/errors';
 import type { Connection } from '../../src/shared/connection';
 import { launchBrowser } from '../helpers/browser';
-import { startHarness, type Harness } from './harness';
-import { newAppPage, screenshot } from './harness/appPage';
-import { createFakeCompanion, SIGN_IN_URL, type FakeCompanion } from './harness/fakeCompanion';
+import { startHarness, type Harness } from '../helpers/ui';
+import { newAppPage, screenshot } from '../helpers/ui/appPage';
+import { createFakeCompanion, SIGN_IN_URL, type FakeCompanion } from '../helpers/ui/fakeCompanion';
 
 const ADA = { email: 'ada@splattr.test', name: 'Ada Lovelace', organization: 'Acme' };
 

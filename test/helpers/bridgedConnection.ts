@@ -5,9 +5,9 @@ import { openRegistry } from '../../src/core/registry/registry';
 import { openStatusFiles, type ConnectionStatusFile } from '../../src/core/registry/statusFiles';
 import { createCompanionService, type CompanionService } from '../../src/core/service';
 import type { Sandbox } from '../../src/sandbox';
-import { BRIDGE_SCRIPT, connectThroughEntry } from './companion';
+import { BRIDGE_SCRIPT, connectThroughEntry } from '../../support/companion';
 import { createConnectionFixture, type ConnectionFixture } from './connectionFixture';
-import { createTestHome, type TestHome } from './testHome';
+import { createTestHome, type TestHome } from '../../support/testHome';
 
 export interface BridgedConnection extends TestHome {
   fixture: ConnectionFixture;

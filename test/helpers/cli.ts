@@ -6,8 +6,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
 import { completeSignIn, launchBrowser } from './browser';
-import { DEMO, FAILPOINT_BUILD } from './companion';
-import { createTestHome, type TestHome } from './testHome';
+import { DEMO, FAILPOINT_BUILD } from '../../support/companion';
+import { createTestHome, type TestHome } from '../../support/testHome';
 
 export const CLI_SCRIPT = path.resolve('out/cli/cli.mjs');
 export const FAILPOINT_CLI_SCRIPT = path.join(FAILPOINT_BUILD, 'cli', 'cli.mjs');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { FAILPOINT_CLI_SCRIPT, addCursorThroughCli, runCli, withCliHome } from '../helpers/cli';
-import { DEMO } from '../helpers/companion';
+import { DEMO } from '../../support/companion';
 import { expectConsistent, snapshot } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
 

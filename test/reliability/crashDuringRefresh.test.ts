@@ -6,7 +6,7 @@ import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { NEEDS_SIGN_IN_HINT } from '../../src/shared/connection';
 import { createBridgedConnection, type BridgedConnection } from '../helpers/bridgedConnection';
-import { DEMO, FAILPOINT_BRIDGE_SCRIPT } from '../helpers/companion';
+import { DEMO, FAILPOINT_BRIDGE_SCRIPT } from '../../support/companion';
 import { expectConsistent } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
 import { toolText } from '../helpers/sandbox';

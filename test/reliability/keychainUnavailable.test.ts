@@ -7,10 +7,10 @@ import { ERROR_MESSAGES } from '../../src/shared/errors';
 import { completeSignIn, launchBrowser } from '../helpers/browser';
 import { createBridgedConnection, type BridgedConnection } from '../helpers/bridgedConnection';
 import { runCli } from '../helpers/cli';
-import { BRIDGE_SCRIPT, DEMO } from '../helpers/companion';
+import { BRIDGE_SCRIPT, DEMO } from '../../support/companion';
 import { expectConsistent } from '../helpers/consistency';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
-import { createTestHome } from '../helpers/testHome';
+import { createTestHome } from '../../support/testHome';
 import { companionError } from '../helpers/companionError';
 
 const KEYCHAIN_SENTENCE = ERROR_MESSAGES.keychain_unavailable;

@@ -2,7 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { createBridgedConnection, type BridgedConnection } from '../helpers/bridgedConnection';
-import { DEMO } from '../helpers/companion';
+import { DEMO } from '../../support/companion';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
 import { toolText } from '../helpers/sandbox';
 

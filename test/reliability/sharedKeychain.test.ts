@@ -6,7 +6,7 @@ import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { createCompanionService } from '../../src/core/service';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { createBridgedConnection, type BridgedConnection } from '../helpers/bridgedConnection';
-import { BRIDGE_SCRIPT, DEMO } from '../helpers/companion';
+import { BRIDGE_SCRIPT, DEMO } from '../../support/companion';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
 import { toolText } from '../helpers/sandbox';
 

@@ -5,7 +5,7 @@ import { openRegistry } from '../../src/core/registry/registry';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { ERROR_MESSAGES } from '../../src/shared/errors';
 import { createBridgedConnection, type BridgedConnection } from '../helpers/bridgedConnection';
-import { DEMO } from '../helpers/companion';
+import { DEMO } from '../../support/companion';
 import { expectNoSecretsUnder } from '../helpers/noSecrets';
 import { toolText } from '../helpers/sandbox';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcpProxy';

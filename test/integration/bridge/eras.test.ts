@@ -8,12 +8,12 @@ import { createTokenStore } from '../../../src/core/credentials/tokenStore';
 import { openStatusFiles } from '../../../src/core/registry/statusFiles';
 import type { McpEra } from '../../../src/sandbox';
 import { ERROR_MESSAGES } from '../../../src/shared/errors';
-import { DEMO } from '../../helpers/companion';
+import { DEMO } from '../../../support/companion';
 import { spawnModernClient, type JsonObject, type ModernClient } from '../../helpers/modernClient';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText, withSandbox } from '../../helpers/sandbox';
-import { createBridgeHome, type BridgeHome } from './launch';
-import { PATIENCE, spawnRawBridge } from './rawBridge';
+import { createBridgeHome, type BridgeHome } from '../../helpers/bridge/launch';
+import { PATIENCE, spawnRawBridge } from '../../helpers/bridge/rawBridge';
 
 const MIB = 1024 * 1024;
 const SIGN_IN =

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../../helpers/companion';
+import { DEMO } from '../../../support/companion';
 import { withSandbox } from '../../helpers/sandbox';
-import { createBridgeHome, type BridgeHome } from './launch';
-import { spawnRawBridge, type RawBridge } from './rawBridge';
+import { createBridgeHome, type BridgeHome } from '../../helpers/bridge/launch';
+import { spawnRawBridge, type RawBridge } from '../../helpers/bridge/rawBridge';
 
 const MIB = 1024 * 1024;
 

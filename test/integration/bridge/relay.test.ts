@@ -8,11 +8,11 @@ import {
   type JSONRPCMessage,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEMO } from '../../helpers/companion';
+import { DEMO } from '../../../support/companion';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText, withSandbox } from '../../helpers/sandbox';
-import { createBridgeHome, type BridgeHome } from './launch';
-import { initializeRequest } from './rawBridge';
+import { createBridgeHome, type BridgeHome } from '../../helpers/bridge/launch';
+import { initializeRequest } from '../../helpers/bridge/rawBridge';
 
 const MIB = 1024 * 1024;
 /** Short, so a request Splattr never answers comes back as an error within the test. */

@@ -9,7 +9,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../src/core/bridge/messages';
 import { Relay } from '../../../src/core/bridge/relay';
 import { openStdio } from '../../../src/core/bridge/stdio';
 import type { BridgeStatusPatch } from '../../../src/core/bridge/types';
-import { DEMO } from '../../helpers/companion';
+import { DEMO } from '../../../support/companion';
 import { toolText, withSandbox } from '../../helpers/sandbox';
 
 const quietLog = { info() {}, warn() {}, error() {} };

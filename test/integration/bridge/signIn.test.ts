@@ -4,10 +4,10 @@ import { createTokenManager } from '../../../src/core/credentials/tokenManager';
 import { createTokenStore } from '../../../src/core/credentials/tokenStore';
 import { openRegistryReader } from '../../../src/core/registry/registryReader';
 import { ERROR_MESSAGES } from '../../../src/shared/errors';
-import { DEMO } from '../../helpers/companion';
+import { DEMO } from '../../../support/companion';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText, withSandbox } from '../../helpers/sandbox';
-import { createBridgeHome, type BridgeHome } from './launch';
+import { createBridgeHome, type BridgeHome } from '../../helpers/bridge/launch';
 
 const SIGN_IN =
   'Splattr needs you to sign in again: open Splattr Companion and click Reconnect on Claude Desktop';

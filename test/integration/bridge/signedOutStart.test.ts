@@ -6,7 +6,7 @@ import { startSandbox, type Sandbox } from '../../../src/sandbox';
 import { completeSignIn, launchBrowser } from '../../helpers/browser';
 import { createBridgedConnection, type BridgedConnection } from '../../helpers/bridgedConnection';
 import { runCli } from '../../helpers/cli';
-import { DEMO, mcpClientEnv } from '../../helpers/companion';
+import { DEMO, mcpClientEnv } from '../../../support/companion';
 import { spawnModernClient } from '../../helpers/modernClient';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText } from '../../helpers/sandbox';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openRegistry } from '../../../src/core/registry/registry';
 import { withSandbox } from '../../helpers/sandbox';
-import { createBridgeHome, type BridgeHome } from './launch';
+import { createBridgeHome, type BridgeHome } from '../../helpers/bridge/launch';
 
 const sandbox = withSandbox();
 let bridgeHome: BridgeHome | undefined;

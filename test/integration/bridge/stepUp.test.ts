@@ -3,7 +3,7 @@ import { openRegistry } from '../../../src/core/registry/registry';
 import { openStatusFiles } from '../../../src/core/registry/statusFiles';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText, withSandbox } from '../../helpers/sandbox';
-import { createBridgeHome, type BridgeHome } from './launch';
+import { createBridgeHome, type BridgeHome } from '../../helpers/bridge/launch';
 
 const SIGN_IN =
   'Splattr needs you to sign in again: open Splattr Companion and click Reconnect on Cursor.';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConnectionSchema } from '../../../src/shared/connection';
 import { addCursorThroughCli, runCli, withCliHome } from '../../helpers/cli';
-import { DEMO } from '../../helpers/companion';
+import { DEMO } from '../../../support/companion';
 
 describe('the splattr-companion CLI', () => {
   const cli = withCliHome('splattr-cli-', { BROWSER: '/bin/false' });

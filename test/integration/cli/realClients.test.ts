@@ -8,7 +8,7 @@ import { buildBridgeEntry } from '../../../src/core/bridgeEntry';
 import { getClient } from '../../../src/core/clients';
 import { completeSignIn } from '../../helpers/browser';
 import { runCli, withCliHome } from '../../helpers/cli';
-import { DEMO } from '../../helpers/companion';
+import { DEMO } from '../../../support/companion';
 
 /*
  * Splattr added through the CLI to the real Claude Code, Codex CLI and Gemini CLI (installed

@@ -6,7 +6,7 @@ import { createTokenStore } from '../../../src/core/credentials/tokenStore';
 import { KEYCHAIN_SERVICE } from '../../../src/shared/server';
 import { completeSignIn } from '../../helpers/browser';
 import { runCli, withCliHome } from '../../helpers/cli';
-import { DEMO } from '../../helpers/companion';
+import { DEMO } from '../../../support/companion';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 
 const SECRET_SERVICE = `${KEYCHAIN_SERVICE}.client-secret`;

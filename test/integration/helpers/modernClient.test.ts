@@ -8,7 +8,7 @@ import {
   type ModernClient,
 } from '../../helpers/modernClient';
 
-const SERVER = path.join(import.meta.dirname, 'fixtures', 'tinyModernStdioServer.ts');
+const SERVER = path.join(import.meta.dirname, '../../fixtures/tinyModernStdioServer.ts');
 const clients: ModernClient[] = [];
 
 function start(options: { protocolVersion?: string } = {}): ModernClient {

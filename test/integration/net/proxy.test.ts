@@ -9,7 +9,7 @@ import {
   type BridgedConnection,
 } from '../../helpers/bridgedConnection';
 import { addCursorThroughCli, runCli, withCliHome } from '../../helpers/cli';
-import { createTestCompanion } from '../../helpers/companion';
+import { createTestCompanion } from '../../../support/companion';
 import { companionError } from '../../helpers/companionError';
 import {
   startForwardProxy,

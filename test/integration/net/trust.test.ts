@@ -11,7 +11,7 @@ import {
 import { startForwardProxy, type ForwardProxy } from '../../helpers/forwardProxy';
 import { withSandbox } from '../../helpers/sandbox';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcpProxy';
-import { createTestCa, type TestCa } from '../../helpers/testCa';
+import { createTestCa, type TestCa } from '../../../support/testCa';
 
 describe('a Splattr whose certificate a company CA signed', () => {
   const sandbox = withSandbox();

@@ -5,7 +5,7 @@ import type { ClientAuthMethod, SandboxOptions } from '../../../src/sandbox';
 import { withBrowser } from '../../helpers/browser';
 import { companionError } from '../../helpers/companionError';
 import { connectMcp, postWithToken, toolText, withSandbox } from '../../helpers/sandbox';
-import { signInWithBrowser } from '../../helpers/signIn';
+import { signInWithBrowser } from '../../../support/signIn';
 
 // Sign-in against the sandbox turned into the other servers the MCP spec allows.
 

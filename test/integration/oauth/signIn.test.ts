@@ -6,7 +6,7 @@ import type { FetchLike } from '../../../src/core/oauth/http';
 import { signIn } from '../../../src/core/oauth/signIn';
 import { withBrowser } from '../../helpers/browser';
 import { connectMcp, toolText, withSandbox } from '../../helpers/sandbox';
-import { signInWithBrowser } from '../../helpers/signIn';
+import { signInWithBrowser } from '../../../support/signIn';
 import { companionError } from '../../helpers/companionError';
 
 const DEMO = { email: 'demo@splattr.test', password: 'demo' };

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../src/sandbox';
 import { createBridgedConnection, type BridgedConnection } from '../../helpers/bridgedConnection';
-import { DEMO, FAILPOINT_BUILD } from '../../helpers/companion';
+import { DEMO, FAILPOINT_BUILD } from '../../../support/companion';
 import { toolText } from '../../helpers/sandbox';
 
 /** The bundles as built for packaging (electron-vite, scripts/build-bridge.mjs): the app, the bridge, the CLI. */

@@ -4,8 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageApp, type PackagedApp } from '../../helpers/packaging';
 
-/** The project's files that are not the app: sources (the sandbox's too), tests, bench, scripts. */
-const NOT_THE_APP = ['src/', 'test/', 'bench/', 'scripts/', 'out/failpoints/', 'out/cli/'];
+/** The project's files that are not the app: sources (the sandbox's too), tests and their support, bench, scripts. */
+const NOT_THE_APP = [
+  'src/',
+  'test/',
+  'support/',
+  'bench/',
+  'scripts/',
+  'out/failpoints/',
+  'out/cli/',
+];
 const APP_SOURCES = [
   'src/main',
   'src/preload',
@@ -14,7 +22,7 @@ const APP_SOURCES = [
   'src/shared',
   'src/bridge',
 ];
-const DEV_SOURCES = ['src/sandbox', 'test', 'bench'];
+const DEV_SOURCES = ['src/sandbox', 'test', 'support', 'bench'];
 const MANIFEST = /^(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\/package\.json$/;
 
 /** The npm packages the code under `folders` imports (keytar is loaded with createRequire(…)('keytar')). */

@@ -12,8 +12,8 @@ import { ConnectionSchema } from '../../../src/shared/connection';
 import { completeSignIn, launchBrowser } from '../../helpers/browser';
 import { addCursorThroughCli, runCli } from '../../helpers/cli';
 import { companionError } from '../../helpers/companionError';
-import { BRIDGE_SCRIPT, DEMO, connectThroughEntry } from '../../helpers/companion';
-import { createTestHome, type TestHome } from '../../helpers/testHome';
+import { BRIDGE_SCRIPT, DEMO, connectThroughEntry } from '../../../support/companion';
+import { createTestHome, type TestHome } from '../../../support/testHome';
 
 /**
  * The app is installed, adds a connection, is moved (dragged from Downloads to Applications, an

@@ -9,7 +9,7 @@ import {
   connectThroughEntry,
   createTestCompanion,
   type TestCompanion,
-} from '../../helpers/companion';
+} from '../../../support/companion';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText } from '../../helpers/sandbox';
 

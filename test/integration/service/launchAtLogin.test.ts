@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCompanionService } from '../../../src/core/service';
 import { xdgAutostart } from '../../../src/core/service/xdgAutostart';
 import { startSandbox, type Sandbox } from '../../../src/sandbox';
-import { BRIDGE_SCRIPT } from '../../helpers/companion';
-import { createTestHome, type TestHome } from '../../helpers/testHome';
+import { BRIDGE_SCRIPT } from '../../../support/companion';
+import { createTestHome, type TestHome } from '../../../support/testHome';
 
 /** The service's Settings with Linux's real login items (an autostart file in a temporary HOME). */
 describe('launch at login through Settings', () => {

@@ -11,7 +11,7 @@ import { openStatusFiles } from '../../../src/core/registry/statusFiles';
 import { startSandbox, type Sandbox } from '../../../src/sandbox';
 import type { CompanionEvent } from '../../../src/shared/api';
 import { launchBrowser } from '../../helpers/browser';
-import { DEMO, createTestCompanion, type TestCompanion } from '../../helpers/companion';
+import { DEMO, createTestCompanion, type TestCompanion } from '../../../support/companion';
 
 describe('CompanionService', () => {
   let sandbox: Sandbox;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BRIDGE_SCRIPT_NAME, buildBridgeEntry, classifyEntry } from '../../../src/core/bridgeEntry';
 import { clients, describeClient, getClient, type ClientContext } from '../../../src/core/clients';
 import { CLIENT_IDS, ClientInfoSchema } from '../../../src/shared/clients';
-import { LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
+import { LAUNCHER, makeTempHome, type TempHome } from '../../helpers/clients/tempHome';
 
 const claude = getClient('claude-desktop');
 const cursor = getClient('cursor');

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildBridgeEntry } from '../../../src/core/bridgeEntry';
 import { backupPath, getClient, type McpClient } from '../../../src/core/clients';
 import type { ClientId } from '../../../src/shared/clients';
-import { expectRefusedUnchanged } from './helpers/refusal';
-import { FIXTURES, LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
+import { expectRefusedUnchanged } from '../../helpers/clients/refusal';
+import { FIXTURES, LAUNCHER, makeTempHome, type TempHome } from '../../helpers/clients/tempHome';
 
 const entry = buildBridgeEntry(LAUNCHER, 'conn-corpus');
 

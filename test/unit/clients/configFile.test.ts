@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildBridgeEntry } from '../../../src/core/bridgeEntry';
 import { backupPath, getClient } from '../../../src/core/clients';
 import { editConfigEntry } from '../../../src/core/clients/configFile';
-import { FIXTURES, LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
+import { FIXTURES, LAUNCHER, makeTempHome, type TempHome } from '../../helpers/clients/tempHome';
 import { companionError } from '../../helpers/companionError';
 
 const cursor = getClient('cursor');
@@ -227,7 +227,7 @@ describe('whose entry it is', () => {
 });
 
 describe('concurrent edits', () => {
-  const EDITOR = path.resolve(import.meta.dirname, 'helpers/editEntries.ts');
+  const EDITOR = path.resolve(import.meta.dirname, '../../helpers/clients/editEntries.ts');
 
   /** Starts editors in other processes, lets them all go at once, waits for them to finish. */
   async function runEditors(file: string, prefixes: string[], action: 'add' | 'remove') {

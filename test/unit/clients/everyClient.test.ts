@@ -5,7 +5,7 @@ import { buildBridgeEntry } from '../../../src/core/bridgeEntry';
 import { backupPath, clients } from '../../../src/core/clients';
 import type { ClientId } from '../../../src/shared/clients';
 import { companionError } from '../../helpers/companionError';
-import { LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
+import { LAUNCHER, makeTempHome, type TempHome } from '../../helpers/clients/tempHome';
 
 /*
  * The guarantees every client module gives, whatever its format: run for each client, with a

@@ -4,8 +4,8 @@ import { parse } from '@decimalturn/toml-patch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildBridgeEntry } from '../../../src/core/bridgeEntry';
 import { backupPath, getClient } from '../../../src/core/clients';
-import { expectRefusedUnchanged } from './helpers/refusal';
-import { LAUNCHER, makeTempHome, type TempHome } from './helpers/tempHome';
+import { expectRefusedUnchanged } from '../../helpers/clients/refusal';
+import { LAUNCHER, makeTempHome, type TempHome } from '../../helpers/clients/tempHome';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/configs-toml');
 const codex = getClient('codex');

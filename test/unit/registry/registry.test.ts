@@ -7,7 +7,7 @@ import type { ConnectionRecord } from '../../../src/core/registry/schema';
 import { thrownCompanionError } from '../../helpers/companionError';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { withTempDir } from '../../helpers/tempDir';
-import { expectDamagedFilesRefused, record } from './fixtures';
+import { expectDamagedFilesRefused, record } from '../../helpers/registryFixtures';
 
 const dir = withTempDir('splattr-registry-');
 

@@ -5,7 +5,7 @@ import { openRegistry } from '../../../src/core/registry/registry';
 import { openRegistryReader } from '../../../src/core/registry/registryReader';
 import { thrownCompanionError } from '../../helpers/companionError';
 import { withTempDir } from '../../helpers/tempDir';
-import { expectDamagedFilesRefused, record } from './fixtures';
+import { expectDamagedFilesRefused, record } from '../../helpers/registryFixtures';
 
 const dir = withTempDir('splattr-registry-reader-');
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
-import type { BridgeEntry } from '../../../../src/core/bridgeEntry';
-import type { ClientContext, McpClient } from '../../../../src/core/clients';
-import { companionError } from '../../../helpers/companionError';
+import type { BridgeEntry } from '../../../src/core/bridgeEntry';
+import type { ClientContext, McpClient } from '../../../src/core/clients';
+import { companionError } from '../companionError';
 
 /**
  * Adding, removing and reading all refuse the client's config (already written with

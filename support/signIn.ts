@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { signIn, type SignInOptions } from '../../src/core/oauth/signIn';
-import type { SignInResult } from '../../src/core/oauth/types';
-import type { Sandbox } from '../../src/sandbox';
+import { signIn, type SignInOptions } from '../src/core/oauth/signIn';
+import type { SignInResult } from '../src/core/oauth/types';
+import type { Sandbox } from '../src/sandbox';
 import { completeSignIn, launchBrowser } from './browser';
 
 export interface BrowserSignInInput {

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ClientContext } from '../../../../src/core/clients';
+import type { ClientContext } from '../../../src/core/clients';
 
 export interface TempHome {
   home: string;
@@ -35,7 +35,7 @@ async function restoreWritable(dir: string): Promise<void> {
   }
 }
 
-export const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/configs');
+export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/configs');
 
 export const LAUNCHER = {
   command: '/opt/Splattr Companion/splattr-companion',

@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { REGISTRY_FORMAT_VERSION } from '../../../src/core/registry/registry';
-import type { ConnectionRecord } from '../../../src/core/registry/schema';
-import { thrownCompanionError } from '../../helpers/companionError';
+import { REGISTRY_FORMAT_VERSION } from '../../src/core/registry/registry';
+import type { ConnectionRecord } from '../../src/core/registry/schema';
+import { thrownCompanionError } from './companionError';
 
 const server = {
   serverUrl: 'http://127.0.0.1:4100/mcp',

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../src/sandbox';
 
 export interface TestHome {
   home: string;

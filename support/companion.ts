@@ -7,12 +7,12 @@ import {
 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { parse } from 'jsonc-parser';
 import type { Browser } from 'playwright-core';
-import type { BridgeEntry } from '../../src/core/bridgeEntry';
-import { getClient } from '../../src/core/clients';
-import type { TokenStore } from '../../src/core/credentials/tokenStore';
-import { createCompanionService, type CompanionService } from '../../src/core/service';
-import type { ClientId } from '../../src/shared/clients';
-import type { Sandbox } from '../../src/sandbox';
+import type { BridgeEntry } from '../src/core/bridgeEntry';
+import { getClient } from '../src/core/clients';
+import type { TokenStore } from '../src/core/credentials/tokenStore';
+import { createCompanionService, type CompanionService } from '../src/core/service';
+import type { ClientId } from '../src/shared/clients';
+import type { Sandbox } from '../src/sandbox';
 import { completeSignIn } from './browser';
 import { createTestHome, type TestHome } from './testHome';
 

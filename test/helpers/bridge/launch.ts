@@ -4,9 +4,9 @@ import { createTokenStore } from '../../../src/core/credentials/tokenStore';
 import { openStatusFiles, type ConnectionStatusFile } from '../../../src/core/registry/statusFiles';
 import type { ClientId } from '../../../src/shared/clients';
 import type { Sandbox } from '../../../src/sandbox';
-import { createConnectionFixture, type ConnectionFixture } from '../../helpers/connectionFixture';
-import { BRIDGE_SCRIPT, mcpClientEnv } from '../../helpers/companion';
-import { createTestHome } from '../../helpers/testHome';
+import { createConnectionFixture, type ConnectionFixture } from '../connectionFixture';
+import { BRIDGE_SCRIPT, mcpClientEnv } from '../../../support/companion';
+import { createTestHome } from '../../../support/testHome';
 
 export interface BridgeHome {
   home: string;

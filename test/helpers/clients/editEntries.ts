@@ -2,7 +2,7 @@
 // Usage: editEntries.ts <file> <prefix> <count> <add|remove>. Waits for "go" on stdin first,
 // so every process edits at the same moment.
 import readline from 'node:readline';
-import { editConfigEntry } from '../../../../src/core/clients/configFile';
+import { editConfigEntry } from '../../../src/core/clients/configFile';
 
 const [file, prefix, count, action] = process.argv.slice(2);
 if (!file || !prefix || !count || (action !== 'add' && action !== 'remove')) {
