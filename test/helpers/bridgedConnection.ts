@@ -49,7 +49,14 @@ export async function createBridgedConnection(
     expiresAt: options.expiresAt,
   });
   if (options.serverUrl) {
-    openRegistry({ dataDir }).update(fixture.id, { serverUrl: options.serverUrl });
+    // As a connection made at that address would be: the bridge sends nothing to an address
+    // other than the resource the connection signed in for.
+    const registry = openRegistry({ dataDir });
+    const { server } = registry.get(fixture.id)!;
+    registry.update(fixture.id, {
+      serverUrl: options.serverUrl,
+      server: { ...server, resource: options.serverUrl },
+    });
   }
   const service = await createCompanionService({
     env,
