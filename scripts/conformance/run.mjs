@@ -8,9 +8,8 @@
 // each signs in through the keychain.
 //
 // Options: --wire 2026-07-28 (default) | 2025-11-25 — the MCP protocol the suite's server speaks
-// after sign-in. The bridge speaks 2025-11-25 until its 2026-07-28 era lands; with
-// --wire 2025-11-25 the scenarios introduced in 2026-07-28 are forced onto that wire, so their
-// authorization checks still run. --scenario NAME runs one.
+// after sign-in (the bridge speaks both). With --wire 2025-11-25 the scenarios introduced in
+// 2026-07-28 are forced onto that wire. --scenario NAME runs one.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
