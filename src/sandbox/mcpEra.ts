@@ -23,9 +23,9 @@ export const META = {
 
 /**
  * How a dual-era endpoint tells the eras apart. A GET/DELETE or `initialize` is legacy traffic;
- * a request carrying modern `_meta` or the modern-only `Mcp-Method` header is modern — even with
- * a left-over `Mcp-Session-Id`, which modern servers ignore (versioning.mdx: "A request carrying
- * modern per-request `_meta` is served statelessly"). Otherwise a session header is legacy, a
+ * a request carrying modern `_meta` is modern — even with a left-over `Mcp-Session-Id`, which
+ * modern servers ignore (versioning.mdx: "A request carrying modern per-request `_meta` is served
+ * statelessly"). Otherwise a session header is legacy, the modern-only `Mcp-Method` header or a
  * version no legacy revision has is modern, and anything else is legacy, which answers it the
  * way a 2025-11-25 server does.
  */
@@ -34,8 +34,10 @@ export function requestEra(req: Request): 'legacy' | 'modern' {
   const body = req.body as { method?: unknown; params?: { _meta?: Record<string, unknown> } };
   if (body?.method === 'initialize') return 'legacy';
   if (body?.params?._meta?.[META.protocolVersion] !== undefined) return 'modern';
-  if (req.headers['mcp-method'] !== undefined) return 'modern';
+  // A client inside a legacy session may send the new headers too (newer SDKs add Mcp-Method to
+  // every POST); without modern `_meta` the session decides.
   if (req.headers['mcp-session-id'] !== undefined) return 'legacy';
+  if (req.headers['mcp-method'] !== undefined) return 'modern';
   const version = req.headers['mcp-protocol-version'];
   if (typeof version === 'string' && !LEGACY_VERSIONS.includes(version)) return 'modern';
   return 'legacy';
