@@ -1,7 +1,7 @@
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { headerValue, type ModernHeaders } from './eras';
-import type { TransportFor } from './httpTransport';
+import type { TransportFor } from '../net/transports';
 import { createSseReader } from './sse';
 import type { BridgeAuth } from './types';
 

@@ -14,13 +14,19 @@ export interface Transport {
 }
 
 /**
+ * How a request reaches a URL. The bridge asks it for every request it makes (MCP messages, the
+ * event streams, token refresh), so proxies and trusted certificates apply everywhere.
+ */
+export type TransportFor = (url: URL) => Promise<Transport>;
+
+/**
  * Picks, for each URL, the keep-alive agent that reaches it: directly, or through the proxy the
  * environment or the setting names (CONNECT for https, absolute-URI requests for http, as
  * https-proxy-agent and http-proxy-agent do). Every TLS connection, to Splattr or to an https
  * proxy, trusts the system's certificates too (see trustedContext). TLS and the proxy libraries
  * are loaded only when a URL needs them, so a bridge talking plain HTTP pays for neither.
  */
-export function createTransports(settings: NetworkSettings): (url: URL) => Promise<Transport> {
+export function createTransports(settings: NetworkSettings): TransportFor {
   const agents = new Map<string, Promise<http.Agent>>();
   // A bridge's environment and settings do not change while it runs: one decision per origin
   // keeps the proxy rules off the path of every request.

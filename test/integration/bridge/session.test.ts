@@ -4,7 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSession } from '../../../src/core/bridge/httpSession';
-import type { TransportFor } from '../../../src/core/bridge/httpTransport';
+import type { TransportFor } from '../../../src/core/net/transports';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../src/core/bridge/messages';
 import { Relay } from '../../../src/core/bridge/relay';
 import { openStdio } from '../../../src/core/bridge/stdio';

@@ -12,8 +12,8 @@ export type StartBridgeOptions = Omit<
  * Starts the bridge the way a client launch needs it: answering `initialize` soon after spawn
  * and staying small for hours. Everything done for that alone lives behind this call, so the
  * relay's own code stays plain: the keychain read starts before the relay's code loads (it
- * runs on a thread of its own meanwhile), that code loads only then, requests go through
- * node:http rather than Node's fetch, and memory is given back when the relay is idle.
+ * runs on a thread of its own meanwhile), that code loads only then, and memory is given back
+ * when the relay is idle.
  */
 export async function startBridge(options: StartBridgeOptions): Promise<RunningBridge> {
   const tokenStore = withReadAhead(createTokenStore(), options.connectionId);

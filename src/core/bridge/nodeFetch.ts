@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { TransportFor } from '../httpTransport';
+import type { TransportFor } from '../net/transports';
 
 /** Statuses whose response has no body: a `Response` refuses one. */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
