@@ -6,11 +6,33 @@
 // which packaging never includes.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 
 // The sources import zod as a namespace (`import * as z from 'zod'`, zod 4's documented form), so
 // only the builders they use are bundled: `import { z }` binds the whole namespace as a value and
 // would pull in all of zod with every locale (the bridge bundle 400 KB → 750 KB).
+
+// Node's own modules are loaded with require, not as ES modules. Since Node 22 the ES module
+// facade of node:http reads every export, and its lazy WebSocket getters load undici: about
+// 12 MiB and 50 ms at every bridge start for an HTTP client that never uses it (bench/README.md).
+const builtins = new Set(builtinModules);
+const requireBuiltins = {
+  name: 'require-node-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, ({ path: name, namespace }) => {
+      const builtin = name.replace(/^node:/, '');
+      if (!builtins.has(builtin)) return undefined;
+      // The require in the stand-in below is the real one.
+      if (namespace === 'node-builtin') return { path: name, external: true };
+      return { path: builtin, namespace: 'node-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, ({ path: name }) => ({
+      contents: `module.exports = require(${JSON.stringify(`node:${name}`)});`,
+      loader: 'js',
+    }));
+  },
+};
 
 const entries = { 'bridge/bridge': 'src/bridge/main.ts', 'cli/cli': 'src/cli/main.ts' };
 const failpoints = process.argv.includes('--failpoints');
@@ -27,6 +49,7 @@ await build({
   minify: true,
   sourcemap: false,
   external: ['keytar'],
+  plugins: [requireBuiltins],
   define: { __SPLATTR_FAILPOINTS__: String(failpoints) },
   // Prefer ES modules: jsonc-parser's UMD main requires its parts dynamically, which a bundle breaks.
   mainFields: ['module', 'main'],
