@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { JSONRPCResponse, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { SavedServer } from '../registry/statusFiles';
 import type { ClientId } from '../../shared/clients';
@@ -145,6 +144,9 @@ export class Relay {
   private openingLegacy: Promise<void> | undefined;
   /** A legacy Splattr's questions put to a modern client, by the `requestState` it was given. */
   private readonly heldAsks = new Map<string, HeldAsk>();
+  /** Names each held ask. Only this bridge's own client can send one back, so a count is
+   * enough; a random id would load node:crypto into every bridge (about 2 MiB resident). */
+  private asksHeld = 0;
   /** A legacy call that asked the client something, to the client's retry that now owns it. */
   private readonly streamOwner = new Map<RequestId, RequestId>();
   /** Questions the bridge put to the client for a modern Splattr (`input_required`). */
@@ -785,7 +787,7 @@ export class Relay {
       return this.refuseForModernClient(serverId, ask.method);
     }
     const key = `${ask.method}#1`;
-    const requestState = randomUUID();
+    const requestState = `ask-${++this.asksHeld}`;
     this.heldAsks.set(requestState, { serverId, key, stream });
     this.toClient({
       jsonrpc: '2.0',

@@ -3,7 +3,6 @@ import type https from 'node:https';
 import type { HttpsProxyAgent as ProxyAgentType } from 'https-proxy-agent';
 import { networkFailure, proxyRefusal } from './failure';
 import { proxyFor, type NetworkSettings } from './proxy';
-import { trustedContext } from './trust';
 
 /** What node:http code needs to send one request to a URL. */
 export interface Transport {
@@ -70,8 +69,11 @@ async function createAgent(
   proxy: URL | undefined,
   loadHttps: () => Promise<typeof https>,
 ): Promise<http.Agent> {
-  const toProxy = proxy?.protocol === 'https:' ? { secureContext: trustedContext() } : {};
   if (!proxy && protocol === 'http:') return new http.Agent({ keepAlive: true });
+  // Loaded here, not imported at the top: node:tls and node:crypto cost a bridge about 6 MiB
+  // resident, which one that never speaks TLS should not pay (bench/README.md).
+  const { trustedContext } = await import('./trust');
+  const toProxy = proxy?.protocol === 'https:' ? { secureContext: trustedContext() } : {};
   if (!proxy) {
     const { Agent } = await loadHttps();
     return new Agent({ keepAlive: true, secureContext: trustedContext() });
