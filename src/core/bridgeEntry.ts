@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The contract between a client's config and the bridge: what the app writes (the launcher, the
@@ -42,9 +42,9 @@ export type EntryState =
   | { kind: 'foreign' };
 
 const BridgeEntrySchema = z.object({
-  command: z.string().min(1),
+  command: z.string().check(z.minLength(1)),
   args: z.array(z.string()),
-  env: z.record(z.string(), z.string()).optional(),
+  env: z.optional(z.record(z.string(), z.string())),
 });
 
 /** The `mcpServers.splattr` value that launches the bridge for one connection. */

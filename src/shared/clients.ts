@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The MCP clients the app knows. Adding one is a new module in core/clients and a line here. */
 export const CLIENT_IDS = [

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ClientIdSchema } from './clients';
 
 export const CONNECTION_STATUSES = [
@@ -31,9 +31,9 @@ export const NEEDS_SIGN_IN_HINT =
 
 /** All optional: a server may not say who signed in (no ID token, no userinfo). */
 export const AccountSchema = z.object({
-  email: z.string().optional(),
-  name: z.string().optional(),
-  organization: z.string().optional(),
+  email: z.optional(z.string()),
+  name: z.optional(z.string()),
+  organization: z.optional(z.string()),
 });
 export type Account = z.infer<typeof AccountSchema>;
 
@@ -55,9 +55,9 @@ export const ConnectionSchema = z.object({
   status: ConnectionStatusSchema,
   account: AccountSchema,
   createdAt: z.string(),
-  lastUsedAt: z.string().optional(),
+  lastUsedAt: z.optional(z.string()),
   /** A sentence a person can act on, when status is not `connected`. */
-  lastError: z.string().optional(),
+  lastError: z.optional(z.string()),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Every failure a person can see, with the sentence the UI and the CLI show. The sentence says

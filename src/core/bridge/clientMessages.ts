@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { errorResponse, JSONRPC_ERROR_CODES, type JsonRpcError } from './messages';
 
 /** One message from the AI client: its bytes as they came, and what the relay routes on. */
@@ -20,7 +20,7 @@ export type ClientRead =
   /** `answer`: the JSON-RPC error the client gets; none for what needs no answer. */
   | { ok: false; reason: string; answer?: JsonRpcError };
 
-const RequestIdSchema = z.union([z.string(), z.number().int()]);
+const RequestIdSchema = z.union([z.string(), z.int()]);
 
 /**
  * The JSON-RPC 2.0 envelope, checked here rather than with the MCP SDK's message schemas:
@@ -29,9 +29,9 @@ const RequestIdSchema = z.union([z.string(), z.number().int()]);
  */
 const EnvelopeSchema = z.looseObject({
   jsonrpc: z.literal('2.0'),
-  id: RequestIdSchema.optional(),
-  method: z.string().optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
+  id: z.optional(RequestIdSchema),
+  method: z.optional(z.string()),
+  params: z.optional(z.record(z.string(), z.unknown())),
 });
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 

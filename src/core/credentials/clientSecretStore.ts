@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { KEYCHAIN_SERVICE } from '../../shared/server';
 import { keychainEntries, type KeychainEntries, type KeychainOptions } from './keychain';
 
-const ClientSecretSchema = z.object({ clientSecret: z.string().min(1) });
+const ClientSecretSchema = z.object({ clientSecret: z.string().check(z.minLength(1)) });
 
 export type ClientSecretStore = KeychainEntries<z.infer<typeof ClientSecretSchema>>;
 

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { CompanionError } from '../../shared/errors';
 
 /** The part of keytar we use; tests inject a failing one to play a locked or missing keychain. */
@@ -29,7 +29,7 @@ export interface KeychainOptions {
  * quote what we tried to store) is kept as `cause` only, never in the message.
  */
 export function keychainEntries<T>(
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
   service: string,
   options: KeychainOptions = {},
 ): KeychainEntries<T> {
@@ -52,13 +52,13 @@ export function keychainEntries<T>(
     async get(connectionId) {
       const stored = await keychain((k) => k.getPassword(service, connectionId));
       if (stored === null) return undefined;
-      const parsed = schema.safeParse(safeJson(stored));
+      const parsed = z.safeParse(schema, safeJson(stored));
       // An entry we cannot read is as good as none: the person signs in again and it is replaced.
       return parsed.success ? parsed.data : undefined;
     },
     async set(connectionId, value) {
       // zod's report could quote the values, so a malformed value (a bug upstream) fails plainly.
-      const valid = schema.safeParse(value);
+      const valid = z.safeParse(schema, value);
       if (!valid.success) throw new CompanionError('internal');
       await keychain((k) => k.setPassword(service, connectionId, JSON.stringify(valid.data)));
     },

@@ -1,5 +1,5 @@
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Account } from '../../shared/connection';
 
 // The zod schemas are the one source of these shapes (as the MCP SDK does for OAuth): the
@@ -10,24 +10,24 @@ export const OAuthServerInfoSchema = z.object({
   /** The MCP URL the person connected to. */
   serverUrl: z.url(),
   /** The protected resource identifier (RFC 9728 `resource`), sent as RFC 8707 `resource`. */
-  resource: z.string().min(1),
+  resource: z.string().check(z.minLength(1)),
   /** The authorization server's issuer. */
   issuer: z.url(),
   tokenEndpoint: z.url(),
   authorizationEndpoint: z.url(),
-  registrationEndpoint: z.url().optional(),
-  revocationEndpoint: z.url().optional(),
-  userinfoEndpoint: z.url().optional(),
-  jwksUri: z.url().optional(),
+  registrationEndpoint: z.optional(z.url()),
+  revocationEndpoint: z.optional(z.url()),
+  userinfoEndpoint: z.optional(z.url()),
+  jwksUri: z.optional(z.url()),
   scope: z.string(),
   /** RFC 9207: the server promises `iss` on every authorization response, so one without it is refused. */
-  issParameterSupported: z.boolean().optional(),
+  issParameterSupported: z.optional(z.boolean()),
   /** `token_endpoint_auth_methods_supported`; absent means `client_secret_basic` (RFC 8414 §2). */
-  tokenEndpointAuthMethods: z.array(z.string()).optional(),
+  tokenEndpointAuthMethods: z.optional(z.array(z.string())),
   /** The server resolves URL client ids itself (Client ID Metadata Documents). */
-  clientIdMetadataDocumentSupported: z.boolean().optional(),
+  clientIdMetadataDocumentSupported: z.optional(z.boolean()),
   /** `id_token_signing_alg_values_supported`; absent means RS256 (OpenID Connect Discovery). */
-  idTokenSigningAlgs: z.array(z.string()).optional(),
+  idTokenSigningAlgs: z.optional(z.array(z.string())),
 });
 export type OAuthServerInfo = z.infer<typeof OAuthServerInfoSchema>;
 
@@ -47,16 +47,16 @@ export type RegistrationKind = z.infer<typeof RegistrationKindSchema>;
 
 /** The client registration we keep and reuse; a secret, if any, lives in the keychain only. */
 export const ClientRegistrationSchema = z.object({
-  clientId: z.string().min(1),
+  clientId: z.string().check(z.minLength(1)),
   redirectUris: z.array(z.string()),
   clientName: z.string(),
   registeredAt: z.string(),
   /** The issuer that knows this client id; absent in records written before it was kept. */
-  issuer: z.string().optional(),
+  issuer: z.optional(z.string()),
   /** Absent in records written before it was kept: those were all dynamic registrations. */
-  kind: RegistrationKindSchema.optional(),
+  kind: z.optional(RegistrationKindSchema),
   /** Absent: `none` (a public client), as every registration before it was kept. */
-  tokenEndpointAuthMethod: TokenEndpointAuthMethodSchema.optional(),
+  tokenEndpointAuthMethod: z.optional(TokenEndpointAuthMethodSchema),
 });
 export type ClientRegistration = z.infer<typeof ClientRegistrationSchema>;
 
@@ -82,12 +82,12 @@ export function clientInformationOf({ registration, clientSecret }: ObtainedClie
 
 /** Lives only in the keychain. `expiresAt` is absolute, in epoch milliseconds. */
 export const TokenSetSchema = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
-  expiresAt: z.number().finite(),
+  accessToken: z.string().check(z.minLength(1)),
+  refreshToken: z.optional(z.string().check(z.minLength(1))),
+  expiresAt: z.number(),
   /** When the tokens were received (epoch ms): with `expiresAt`, their lifetime. */
-  obtainedAt: z.number().finite().optional(),
-  scope: z.string().optional(),
+  obtainedAt: z.optional(z.number()),
+  scope: z.optional(z.string()),
 });
 export type TokenSet = z.infer<typeof TokenSetSchema>;
 

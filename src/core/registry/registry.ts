@@ -1,7 +1,7 @@
 // conf is the Electron-free core of electron-store (same file format, atomic writes, migrations).
 // electron-store itself imports `electron`, which src/core may not: the bridge runs as plain node.
 import Conf from 'conf';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { CompanionError } from '../../shared/errors';
 import { dataDir, ensureDataDir } from '../paths';
 import {
@@ -138,8 +138,8 @@ export function openRegistry(options: RegistryOptions = {}): Registry {
   };
 }
 
-function parseOrRefuse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
+function parseOrRefuse<T>(schema: z.core.$ZodType<T>, value: unknown, what: string): T {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
   throw new CompanionError(

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ClientIdSchema } from '../../shared/clients';
 import { AccountSchema } from '../../shared/connection';
 import { CompanionError } from '../../shared/errors';
@@ -10,7 +10,7 @@ import { ClientRegistrationSchema, OAuthServerInfoSchema } from '../oauth/types'
  */
 export const ConnectionIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,100}$/, 'a connection id is letters, digits, "-" or "_"');
+  .check(z.regex(/^[A-Za-z0-9_-]{1,100}$/, 'a connection id is letters, digits, "-" or "_"'));
 
 export function assertConnectionId(id: string): string {
   if (!ConnectionIdSchema.safeParse(id).success) {
@@ -41,13 +41,13 @@ export type ConnectionRecord = z.infer<typeof ConnectionRecordSchema>;
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
 
 export const RegistrySettingsSchema = z.object({
-  serverUrl: z.url().optional(),
+  serverUrl: z.optional(z.url()),
   /** A pre-registered client id (not secret; its secret is in the keychain). */
-  clientId: z.string().min(1).optional(),
-  clientMetadataUrl: z.url().optional(),
-  proxyUrl: z.string().optional(),
+  clientId: z.optional(z.string().check(z.minLength(1))),
+  clientMetadataUrl: z.optional(z.url()),
+  proxyUrl: z.optional(z.string()),
   /** The person's choice; absent until the app first applied its default. */
-  launchAtLogin: z.boolean().optional(),
+  launchAtLogin: z.optional(z.boolean()),
 });
 export type RegistrySettings = z.infer<typeof RegistrySettingsSchema>;
 

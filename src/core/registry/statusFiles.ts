@@ -1,7 +1,7 @@
 import { watch as watchFolder } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { assertConnectionId, ConnectionIdSchema } from './schema';
 
 /**
@@ -10,11 +10,11 @@ import { assertConnectionId, ConnectionIdSchema } from './schema';
  * client from this copy, so the client keeps Splattr as a working server until Reconnect.
  */
 export const SavedServerSchema = z.object({
-  protocolVersion: z.string().optional(),
-  serverInfo: z.looseObject({ name: z.string(), version: z.string() }).optional(),
-  capabilities: z.record(z.string(), z.unknown()).optional(),
-  instructions: z.string().optional(),
-  tools: z.array(z.looseObject({ name: z.string() })).optional(),
+  protocolVersion: z.optional(z.string()),
+  serverInfo: z.optional(z.looseObject({ name: z.string(), version: z.string() })),
+  capabilities: z.optional(z.record(z.string(), z.unknown())),
+  instructions: z.optional(z.string()),
+  tools: z.optional(z.array(z.looseObject({ name: z.string() }))),
 });
 export type SavedServer = z.infer<typeof SavedServerSchema>;
 
@@ -24,26 +24,26 @@ export type SavedServer = z.infer<typeof SavedServerSchema>;
  * watching a folder.
  */
 export const ConnectionStatusFileSchema = z.object({
-  lastUsedAt: z.string().optional(),
+  lastUsedAt: z.optional(z.string()),
   /** A sentence a person can act on; never a secret. */
-  lastError: z.string().optional(),
+  lastError: z.optional(z.string()),
   needsSignIn: z.boolean(),
   /**
    * After a 403 `insufficient_scope`: the scope the next sign-in asks for (what the connection
    * holds plus what Splattr asked for), so Reconnect is one step-up sign-in.
    */
-  stepUpScope: z.string().optional(),
-  savedServer: SavedServerSchema.optional(),
+  stepUpScope: z.optional(z.string()),
+  savedServer: z.optional(SavedServerSchema),
   /**
    * Per server origin, whether it answered (true) or refused (false) each MCP era, so a
    * bridge does not probe again at every start (2026-07-28 versioning: cache per origin).
    */
-  serverEras: z
-    .record(
+  serverEras: z.optional(
+    z.record(
       z.string(),
-      z.object({ legacy: z.boolean().optional(), modern: z.boolean().optional() }),
-    )
-    .optional(),
+      z.object({ legacy: z.optional(z.boolean()), modern: z.optional(z.boolean()) }),
+    ),
+  ),
   updatedAt: z.string(),
 });
 export type ConnectionStatusFile = z.infer<typeof ConnectionStatusFileSchema>;
