@@ -1,5 +1,6 @@
 import { createTokenStore } from '../../credentials/tokenStore';
 import type { RunBridgeOptions, RunningBridge } from '../runBridge';
+import { limitCompileTiers } from './compileTiers';
 import { createHeapTrimmer } from './heapTrimmer';
 import { withReadAhead } from './readAhead';
 
@@ -12,10 +13,11 @@ export type StartBridgeOptions = Omit<
  * Starts the bridge the way a client launch needs it: answering `initialize` soon after spawn
  * and staying small for hours. Everything done for that alone lives behind this call, so the
  * relay's own code stays plain: the keychain read starts before the relay's code loads (it
- * runs on a thread of its own meanwhile), that code loads only then, and memory is given back
- * when the relay is idle.
+ * runs on a thread of its own meanwhile), that code loads only then, V8 does not optimise it,
+ * and memory is given back when the relay is idle.
  */
 export async function startBridge(options: StartBridgeOptions): Promise<RunningBridge> {
+  limitCompileTiers();
   const tokenStore = withReadAhead(createTokenStore(), options.connectionId);
   const { runBridge } = await import('../runBridge');
   return runBridge({ ...options, tokenStore, idle: createHeapTrimmer().idle });
