@@ -9,7 +9,11 @@ import { openStatusFiles } from '../../../src/core/registry/statusFiles';
 import type { McpEra } from '../../../src/sandbox';
 import { ERROR_MESSAGES } from '../../../src/shared/errors';
 import { DEMO } from '../../../support/companion';
-import { spawnModernClient, type JsonObject, type ModernClient } from '../../helpers/modernClient';
+import {
+  spawnModernClient,
+  type JsonObject,
+  type ModernClient,
+} from '../../../support/modernClient';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText, withSandbox } from '../../helpers/sandbox';
 import { createBridgeHome, type BridgeHome } from '../../helpers/bridge/launch';

@@ -7,7 +7,7 @@ import { completeSignIn, launchBrowser } from '../../helpers/browser';
 import { createBridgedConnection, type BridgedConnection } from '../../helpers/bridgedConnection';
 import { runCli } from '../../helpers/cli';
 import { DEMO, mcpClientEnv } from '../../../support/companion';
-import { spawnModernClient } from '../../helpers/modernClient';
+import { spawnModernClient } from '../../../support/modernClient';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText } from '../../helpers/sandbox';
 

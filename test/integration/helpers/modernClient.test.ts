@@ -6,7 +6,7 @@ import {
   type InputRequest,
   type JsonObject,
   type ModernClient,
-} from '../../helpers/modernClient';
+} from '../../../support/modernClient';
 
 const SERVER = path.join(import.meta.dirname, '../../fixtures/tinyModernStdioServer.ts');
 const clients: ModernClient[] = [];

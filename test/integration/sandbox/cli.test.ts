@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { modernPost } from '../../helpers/modernHttp';
+import { modernPost } from '../../../support/modernHttp';
 import { connectMcp, remoteControls, toolText } from '../../helpers/sandbox';
 
 const children: ChildProcess[] = [];

@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { McpEra, Sandbox } from '../../../src/sandbox';
-import { modernMeta, modernPost, modernStream, MODERN_VERSION } from '../../helpers/modernHttp';
+import { modernMeta, modernPost, modernStream, MODERN_VERSION } from '../../../support/modernHttp';
 import { connectMcp, remoteControls, toolText, withSandbox } from '../../helpers/sandbox';
 
 /** Error codes the 2026-07-28 schema defines; a client recognises a modern server by them. */

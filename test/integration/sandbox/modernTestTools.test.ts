@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modernMeta, modernPost, modernStream } from '../../helpers/modernHttp';
+import { modernMeta, modernPost, modernStream } from '../../../support/modernHttp';
 import { withSandbox } from '../../helpers/sandbox';
 
 const ELICIT = { elicitation: {} };

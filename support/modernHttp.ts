@@ -1,6 +1,7 @@
 /**
- * Direct 2026-07-28 Streamable HTTP requests to the sandbox, for tests that check what the server
- * answers on the wire (no SDK client speaks this revision yet):
+ * Direct 2026-07-28 Streamable HTTP requests to the sandbox, for the tests that check what the
+ * server answers on the wire and the bench's direct modern client (no SDK client speaks this
+ * revision yet):
  *
  *   const answer = await modernPost(mcpUrl, token, 'tools/call', { name: 'whoami', arguments: {} });
  *   answer.status; answer.messages; // every JSON-RPC message, whether JSON or SSE came back

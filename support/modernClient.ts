@@ -1,9 +1,9 @@
 /**
- * A MCP 2026-07-28 client over stdio that the tests own (no SDK speaks this revision yet). It
- * spawns a stdio server the way an AI app does from its config entry — the bridge, usually — and
- * talks to it statelessly: every request carries `_meta` with the protocol version, client info
- * and capabilities; `input_required` results are answered with `inputResponses` and retried
- * (MRTR); progress and every other notification are collected.
+ * A MCP 2026-07-28 client over stdio that the tests and the bench own (no SDK speaks this
+ * revision yet). It spawns a stdio server the way an AI app does from its config entry — the
+ * bridge, usually — and talks to it statelessly: every request carries `_meta` with the protocol
+ * version, client info and capabilities; `input_required` results are answered with
+ * `inputResponses` and retried (MRTR); progress and every other notification are collected.
  *
  *   const client = spawnModernClient({ command: process.execPath, args: [bridge, '--connection', id], env });
  *   const { supportedVersions } = await client.discover();
