@@ -1,7 +1,6 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { cpuTimeMs, residentMiB } from './procfs';
 import type { BenchContext } from './context';
-import type { Connection, Subject, SubjectName } from './subjects';
+import type { Connection, Subject, SubjectName, ToolResult } from './subjects';
 
 export const PLAN = {
   startupSamples: 10,
@@ -132,25 +131,21 @@ async function timed(
 }
 
 export async function whoami(connection: Connection): Promise<string> {
-  return textOf(connection, await callTool(connection.client, 'whoami', {}));
+  return textOf(connection, await connection.callTool('whoami', {}, PLAN.callTimeoutMs));
 }
 
 async function large(connection: Connection): Promise<void> {
   const text = textOf(
     connection,
-    await callTool(connection.client, 'test_large', { bytes: PLAN.largeBytes }),
+    await connection.callTool('test_large', { bytes: PLAN.largeBytes }, PLAN.callTimeoutMs),
   );
   if (text.length !== PLAN.largeBytes) {
     throw new Error(`test_large returned ${text.length} bytes instead of ${PLAN.largeBytes}.`);
   }
 }
 
-function callTool(client: Client, name: string, args: Record<string, unknown>) {
-  return client.callTool({ name, arguments: args }, undefined, { timeout: PLAN.callTimeoutMs });
-}
-
 /** A failed call must stop the bench: a fast error is not a fast call. */
-function textOf(connection: Connection, result: Awaited<ReturnType<Client['callTool']>>): string {
+function textOf(connection: Connection, result: ToolResult): string {
   const [first] = (result.content ?? []) as Array<{ type: string; text?: string }>;
   if (result.isError || first?.type !== 'text' || first.text === undefined) {
     throw new Error(

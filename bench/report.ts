@@ -56,33 +56,18 @@ export interface TargetCheck {
   why?: string;
 }
 
-/** The issue's targets for our bridge, each against the direct client of the same run. */
+/**
+ * The issue's targets for our bridge, for each era pairing that has a direct equivalent, each
+ * against that pairing's direct client in the same run. Ready is compared with mcp-remote, which
+ * speaks only the legacy era, so it is a target of the legacy pairing alone.
+ */
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const direct = summarize(results.subjects.direct);
   const bridge = summarize(results.subjects.bridge);
   const remote = summarize(results.subjects['mcp-remote']);
   const p = results.parts;
   const node = p.nodeAlone;
-  const check = (
-    measure: string,
-    value: number,
-    met: boolean,
-    unit: string,
-    target: string,
-    why: string,
-  ): TargetCheck => ({
-    measure,
-    target,
-    value: round(value, 2),
-    unit,
-    met,
-    ...(met ? {} : { why }),
-  });
   const readyRatio = bridge.readyMs / remote.readyMs;
-  const callRatio = bridge.callP50Ms / direct.callP50Ms;
-  const ratio = bridge.largeMs / direct.largeMs;
-  const readyRss = bridge.readyRssMiB ?? Number.NaN;
-  const afterRss = bridge.afterLoadRssMiB ?? Number.NaN;
   return [
     check(
       'Bridge ready (spawn → initialize result) vs mcp-remote',
@@ -96,47 +81,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
         `and the keychain read, the registry, the first request, initialize) ` +
         `+${fmt((bridge.readyCpuMs ?? Number.NaN) - p.bundleLoaded.cpuMs, 0)} ms.`,
     ),
-    check(
-      'tools/call p50 vs direct',
-      callRatio,
-      callRatio <= 1.15,
-      '×',
-      '≤ 1.15× direct',
-      `one more process in the path costs ${fmt(p.processHopMs, 2)} ms here even when it only ` +
-        `echoes (mcp-remote adds ${fmt(remote.callP50Ms - direct.callP50Ms, 2)} ms); the bridge ` +
-        `uses ${fmt(bridge.cpuMsPerCall, 2)} ms of CPU per call (mcp-remote ` +
-        `${fmt(remote.cpuMsPerCall, 2)} ms).`,
-    ),
-    check(
-      '1 MiB result vs direct',
-      ratio,
-      ratio <= 1.3,
-      '×',
-      '≤ 1.3× direct',
-      `the bridge passes the result's bytes on, but they cross one more pipe and the client ` +
-        `reads them from stdio: ${fmt(bridge.cpuMsPerLarge, 0)} ms of bridge CPU per result ` +
-        `(mcp-remote ${fmt(remote.cpuMsPerLarge, 0)} ms) against ${fmt(direct.largeMs, 0)} ms for ` +
-        'the whole direct call.',
-    ),
-    check(
-      'Bridge RSS when ready',
-      readyRss,
-      readyRss <= 55,
-      'MiB',
-      '≤ 55 MiB',
-      `Node alone is ${fmt(node.rssMiB)} MiB; with the bundle loaded ` +
-        `${fmt(p.bundleLoaded.rssMiB)} MiB; keytar and one keychain read add ` +
-        `${fmt(p.nodeWithKeychainRead.rssMiB - node.rssMiB)} MiB (libsecret, glib, D-Bus).`,
-    ),
-    check(
-      'Bridge RSS after 1000 calls + seven 1 MiB results',
-      afterRss,
-      afterRss <= 70,
-      'MiB',
-      '≤ 70 MiB',
-      `it grew ${fmt(afterRss - readyRss)} MiB from ready: V8 keeps part of the heap it grew ` +
-        'for the 1 MiB results; the figure moves between runs with when V8 last collected.',
-    ),
+    ...relayTargets('', direct, bridge, p, remote),
     ...results.contention.map((c) =>
       check(
         `Refresh requests, ${c.bridges} bridges expiring together`,
@@ -149,6 +94,117 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
           : 'more than one process refreshed: the cross-process lock did not hold.',
       ),
     ),
+    ...relayTargets(
+      '2026-07-28 client: ',
+      summarize(results.subjects['modern-direct']),
+      summarize(results.subjects['modern-bridge']),
+      p,
+    ),
+  ];
+}
+
+/**
+ * The targets on what the bridge adds to a direct client of its era: call latency, a 1 MiB
+ * result, memory. `remote` (mcp-remote, legacy only) puts the bridge's figures beside another
+ * relay's in the reasons.
+ */
+function relayTargets(
+  label: string,
+  direct: Summary,
+  bridge: Summary,
+  p: BridgeParts,
+  remote?: Summary,
+): TargetCheck[] {
+  const node = p.nodeAlone;
+  const callRatio = bridge.callP50Ms / direct.callP50Ms;
+  const ratio = bridge.largeMs / direct.largeMs;
+  const readyRss = bridge.readyRssMiB ?? Number.NaN;
+  const afterRss = bridge.afterLoadRssMiB ?? Number.NaN;
+  const besideRemote = (text: string) => (remote ? ` (mcp-remote ${text})` : '');
+  return [
+    check(
+      `${label}tools/call p50 vs direct`,
+      callRatio,
+      callRatio <= 1.15,
+      '×',
+      '≤ 1.15× direct',
+      `one more process in the path costs ${fmt(p.processHopMs, 2)} ms here even when it only ` +
+        'echoes' +
+        (remote ? ` (mcp-remote adds ${fmt(remote.callP50Ms - direct.callP50Ms, 2)} ms)` : '') +
+        `; the bridge uses ${fmt(bridge.cpuMsPerCall, 2)} ms of CPU per call` +
+        `${besideRemote(`${fmt(remote?.cpuMsPerCall, 2)} ms`)}.`,
+    ),
+    check(
+      `${label}1 MiB result vs direct`,
+      ratio,
+      ratio <= 1.3,
+      '×',
+      '≤ 1.3× direct',
+      `the bridge passes the result's bytes on, but they cross one more pipe and the client ` +
+        `reads them from stdio: ${fmt(bridge.cpuMsPerLarge, 0)} ms of bridge CPU per result` +
+        `${besideRemote(`${fmt(remote?.cpuMsPerLarge, 0)} ms`)} against ${fmt(direct.largeMs, 0)} ` +
+        'ms for the whole direct call.',
+    ),
+    check(
+      `${label}Bridge RSS when ready`,
+      readyRss,
+      readyRss <= 55,
+      'MiB',
+      '≤ 55 MiB',
+      `Node alone is ${fmt(node.rssMiB)} MiB; with the bundle loaded ` +
+        `${fmt(p.bundleLoaded.rssMiB)} MiB; keytar and one keychain read add ` +
+        `${fmt(p.nodeWithKeychainRead.rssMiB - node.rssMiB)} MiB (libsecret, glib, D-Bus).`,
+    ),
+    check(
+      `${label}Bridge RSS after 1000 calls + seven 1 MiB results`,
+      afterRss,
+      afterRss <= 70,
+      'MiB',
+      '≤ 70 MiB',
+      `it grew ${fmt(afterRss - readyRss)} MiB from ready: V8 keeps part of the heap it grew ` +
+        'for the 1 MiB results; the figure moves between runs with when V8 last collected.',
+    ),
+  ];
+}
+
+function check(
+  measure: string,
+  value: number,
+  met: boolean,
+  unit: string,
+  target: string,
+  why: string,
+): TargetCheck {
+  return { measure, target, value: round(value, 2), unit, met, ...(met ? {} : { why }) };
+}
+
+/** One era pairing's subjects side by side; the first column is that pairing's direct client. */
+function subjectTable(
+  title: string,
+  firstAnswer: string,
+  columns: Array<[string, SubjectFigures]>,
+  plan: BenchResults['plan'],
+): string[] {
+  const summaries = columns.map(([, figures]) => summarize(figures));
+  const direct = summaries[0]!;
+  const row = (label: string, pick: (x: Summary) => number | undefined, digits = 1) =>
+    `| ${label} | ${summaries.map((x) => fmt(pick(x), digits)).join(' | ')} |`;
+  return [
+    `| ${title} | ${columns.map(([name]) => name).join(' | ')} |`,
+    `| --- |${' ---: |'.repeat(columns.length)}`,
+    row(
+      `Ready: spawn → ${firstAnswer} result, ms (median of ${plan.startupSamples})`,
+      (x) => x.readyMs,
+    ),
+    row('CPU used by then, ms (to 10 ms)', (x) => x.readyCpuMs, 0),
+    row(`tools/call p50, ms (${plan.rounds * plan.callsPerRound} calls)`, (x) => x.callP50Ms, 2),
+    row('tools/call p99, ms', (x) => x.callP99Ms, 2),
+    row('Median overhead over direct, ms', (x) => x.callP50Ms - direct.callP50Ms, 2),
+    row('CPU per call in the process, ms', (x) => x.cpuMsPerCall, 2),
+    row(`1 MiB result, ms (median of ${plan.largeSamples})`, (x) => x.largeMs),
+    row('1 MiB result vs direct, ×', (x) => x.largeMs / direct.largeMs, 2),
+    row('RSS when ready, MiB (median)', (x) => x.readyRssMiB),
+    row('RSS after the calls and 1 MiB results, MiB', (x) => x.afterLoadRssMiB),
   ];
 }
 
@@ -156,16 +212,10 @@ function fmt(value: number | undefined, digits = 1): string {
   return value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
 }
 
-/** The tables the README shows: the three subjects side by side, the targets, the rest. */
+/** The tables the README shows: each era pairing's subjects side by side, the targets, the rest. */
 export function markdown(results: BenchResults, targets: TargetCheck[]): string {
-  const s = {
-    direct: summarize(results.subjects.direct),
-    bridge: summarize(results.subjects.bridge),
-    remote: summarize(results.subjects['mcp-remote']),
-  };
+  const s = results.subjects;
   const { machine: m, plan, parts } = results;
-  const row = (label: string, pick: (x: Summary) => number | undefined, digits = 1) =>
-    `| ${label} | ${[s.direct, s.bridge, s.remote].map((x) => fmt(pick(x), digits)).join(' | ')} |`;
   const value = (t: TargetCheck) =>
     `${t.value}${t.unit === '×' ? '×' : t.unit ? ` ${t.unit}` : ''}`;
   return [
@@ -173,30 +223,38 @@ export function markdown(results: BenchResults, targets: TargetCheck[]): string 
     '',
     `Machine: ${m.cpuModel}, ${m.cores} cores shared with other work (load average ` +
       `${m.loadAverageAtStart} at the start), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}. ` +
-      'One `npm run bench` run: the sandbox in its own process on 127.0.0.1, the three clients ' +
-      `measured against it in turn, interleaved. ${results.durationSeconds} s in all. Bridge ` +
+      'One `npm run bench` run: the sandbox in its own process on 127.0.0.1, serving both eras ' +
+      '(`dual`), the five clients measured against it in turn, interleaved. ' +
+      `${results.durationSeconds} s in all. Bridge ` +
       `built from ${results.source.commit.slice(0, 7)}` +
       (results.source.uncommitted.length
         ? ` with uncommitted changes to ${results.source.uncommitted.join(', ')}.`
         : '.'),
     '',
-    '| Measure | direct HTTP | our bridge | mcp-remote |',
-    '| --- | ---: | ---: | ---: |',
-    row(
-      `Ready: spawn → initialize result, ms (median of ${plan.startupSamples})`,
-      (x) => x.readyMs,
+    ...subjectTable(
+      'Measure',
+      'initialize',
+      [
+        ['direct HTTP', s.direct],
+        ['our bridge', s.bridge],
+        ['mcp-remote', s['mcp-remote']],
+      ],
+      plan,
     ),
-    row('CPU used by then, ms (to 10 ms)', (x) => x.readyCpuMs, 0),
-    row(`tools/call p50, ms (${plan.rounds * plan.callsPerRound} calls)`, (x) => x.callP50Ms, 2),
-    row('tools/call p99, ms', (x) => x.callP99Ms, 2),
-    row('Median overhead over direct, ms', (x) => x.callP50Ms - s.direct.callP50Ms, 2),
-    row('CPU per call in the process, ms', (x) => x.cpuMsPerCall, 2),
-    row(`1 MiB result, ms (median of ${plan.largeSamples})`, (x) => x.largeMs),
-    row('1 MiB result vs direct, ×', (x) => x.largeMs / s.direct.largeMs, 2),
-    row('RSS when ready, MiB (median)', (x) => x.readyRssMiB),
-    row('RSS after the calls and 1 MiB results, MiB', (x) => x.afterLoadRssMiB),
     '',
-    'The direct client runs inside the benchmark process: it has no process of its own to weigh.',
+    ...subjectTable(
+      'Measure, 2026-07-28 client (stateless)',
+      'server/discover',
+      [
+        ['direct HTTP', s['modern-direct']],
+        ['our bridge', s['modern-bridge']],
+      ],
+      plan,
+    ),
+    '',
+    'The direct clients run inside the benchmark process: they have no process of their own to ' +
+      "weigh. The 2026-07-28 requests carry that revision's `_meta`, so the sandbox serves them " +
+      'statelessly, as a Splattr that speaks only 2026-07-28 would.',
     '',
     '| Target for our bridge | Target | Measured | Met |',
     '| --- | --- | ---: | --- |',

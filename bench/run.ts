@@ -1,5 +1,5 @@
-// `npm run bench`: the bridge against a direct Streamable HTTP client and mcp-remote, in one run
-// against one sandbox, plus a browser sign-in and refresh contention. Writes
+// `npm run bench`: the bridge against a direct Streamable HTTP client and mcp-remote, for a legacy
+// client and for a 2026-07-28 one, in one run against one sandbox, plus a browser sign-in and refresh contention. Writes
 // bench/results/<date>.json and .md, bench/results/latest.md, and the README's bench section.
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,7 +17,14 @@ import { checkTargets, markdown, type BenchResults } from './report';
 import { startSandboxProcess } from './sandboxProcess';
 import { sourceState } from './sourceState';
 import { measureSignIn } from './signIn';
-import { bridgeSubject, directSubject, mcpRemoteSubject, type Connection } from './subjects';
+import {
+  bridgeSubject,
+  directSubject,
+  mcpRemoteSubject,
+  modernBridgeSubject,
+  modernDirectSubject,
+  type Connection,
+} from './subjects';
 
 const RESULTS = path.resolve('bench/results');
 const SIGN_IN_SAMPLES = 5;
@@ -78,8 +85,18 @@ async function main(): Promise<void> {
   const mcpRemote = await mcpRemoteSubject(sandbox.mcpUrl, token);
   cleanups.push(() => mcpRemote.dispose());
   const bridge = bridgeSubject(connection.entry, connection.home);
+  // Both pairings in one interleaved plan, so they share the machine's load and the sandbox's
+  // state: that needs the sandbox's default `dual` era, which serves each request with 2026-07-28
+  // `_meta` by the same stateless handler as its `modern` era, and the bridge forwards a modern
+  // client's requests to a dual Splattr as they are, as it would to a modern-only one.
   const subjects = await measureSubjects(
-    [directSubject(sandbox.mcpUrl, token), bridge, mcpRemote],
+    [
+      directSubject(sandbox.mcpUrl, token),
+      bridge,
+      mcpRemote,
+      modernDirectSubject(sandbox.mcpUrl, token),
+      modernBridgeSubject(connection.entry, connection.home),
+    ],
     context,
   );
 

@@ -4,19 +4,31 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { BridgeEntry } from '../src/core/bridgeEntry';
-import { connectThroughEntry } from '../support/companion';
+import { connectThroughEntry, mcpClientEnv } from '../support/companion';
+import { spawnModernClient } from '../support/modernClient';
+import { modernPost } from '../support/modernHttp';
 import { connectMcp } from '../support/sandbox';
 import { withTimeout } from './timeouts';
 
-export type SubjectName = 'direct' | 'bridge' | 'mcp-remote';
-export const SUBJECTS: readonly SubjectName[] = ['direct', 'bridge', 'mcp-remote'];
+/**
+ * Two era pairings, each against its own direct client: a legacy (2025-11-25, sessions) client
+ * through the bridge or mcp-remote, and a 2026-07-28 (stateless) client through the bridge.
+ */
+export type SubjectName = 'direct' | 'bridge' | 'mcp-remote' | 'modern-direct' | 'modern-bridge';
+
+/** A tools/call result as either era's client hands it over; measure.ts checks its shape. */
+export type ToolResult = Record<string, unknown>;
 
 /** One connected MCP client, and the process it talks through when there is one. */
 export interface Connection {
-  client: Client;
-  /** From spawn (or, for the direct client, from its creation) to the initialize result. */
+  /** Rejects on a JSON-RPC error, or when no answer came within `timeoutMs`. */
+  callTool(name: string, args: Record<string, unknown>, timeoutMs: number): Promise<ToolResult>;
+  /**
+   * From spawn (or, for a direct client, from its creation) to its first answer: the initialize
+   * result for a legacy client, the server/discover result for a modern one.
+   */
   readyMs: number;
-  /** The bridge's or mcp-remote's process; undefined for the direct client. */
+  /** The bridge's or mcp-remote's process; undefined for a direct client. */
   pid?: number;
   /** The tail of what the process wrote to stderr, for when something fails. */
   stderrTail(): string;
@@ -44,7 +56,12 @@ export function directSubject(mcpUrl: string, accessToken: string): Subject {
         'the direct client to connect',
       );
       const readyMs = performance.now() - started;
-      return { client, readyMs, stderrTail: () => '', close: () => client.close() };
+      return {
+        callTool: legacyCall(client),
+        readyMs,
+        stderrTail: () => '',
+        close: () => client.close(),
+      };
     },
   };
 }
@@ -83,6 +100,69 @@ export async function mcpRemoteSubject(
   };
 }
 
+/**
+ * (d) The modern direct floor: each request a POST to the sandbox with the `_meta`, the
+ * `Mcp-Method`/`Mcp-Name` headers and the bearer token 2026-07-28 requires. Being stateless, it
+ * is ready once `server/discover` has answered.
+ */
+export function modernDirectSubject(mcpUrl: string, accessToken: string): Subject {
+  const post = async (method: string, params: Record<string, unknown>, timeoutMs: number) => {
+    const answer = await modernPost(mcpUrl, accessToken, method, params, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const result = answer.response?.result;
+    if (answer.status !== 200 || !result) {
+      throw new Error(
+        `${method} answered HTTP ${answer.status}: ${JSON.stringify(answer.messages).slice(0, 300)}`,
+      );
+    }
+    return result;
+  };
+  return {
+    name: 'modern-direct',
+    async connect() {
+      const started = performance.now();
+      await post('server/discover', {}, CONNECT_TIMEOUT_MS);
+      return {
+        callTool: (name, args, timeoutMs) =>
+          post('tools/call', { name, arguments: args }, timeoutMs),
+        readyMs: performance.now() - started,
+        stderrTail: () => '',
+        close: async () => undefined,
+      };
+    },
+  };
+}
+
+/** (e) A 2026-07-28 stdio client through our bridge, launched from the same Cursor entry as (b). */
+export function modernBridgeSubject(entry: BridgeEntry, home: string): Subject {
+  return {
+    name: 'modern-bridge',
+    async connect() {
+      const started = performance.now();
+      const client = spawnModernClient({
+        command: entry.command,
+        args: entry.args,
+        env: mcpClientEnv(home, entry.env),
+        timeoutMs: CONNECT_TIMEOUT_MS,
+      });
+      try {
+        await client.discover();
+      } catch (error) {
+        await client.close();
+        throw error;
+      }
+      return {
+        callTool: (name, args, timeoutMs) => client.callTool(name, args, { timeoutMs }),
+        readyMs: performance.now() - started,
+        pid: client.process.pid,
+        stderrTail: () => client.stderr.slice(-4000),
+        close: async () => void (await client.close()),
+      };
+    },
+  };
+}
+
 async function launch(entry: BridgeEntry, home: string): Promise<Connection> {
   const started = performance.now();
   const client = await withTimeout(
@@ -99,10 +179,15 @@ async function launch(entry: BridgeEntry, home: string): Promise<Connection> {
     tail = (tail + chunk.toString()).slice(-4000);
   });
   return {
-    client,
+    callTool: legacyCall(client),
     readyMs,
     pid: transport.pid ?? undefined,
     stderrTail: () => tail,
     close: () => client.close(),
   };
+}
+
+function legacyCall(client: Client): Connection['callTool'] {
+  return (name, args, timeout) =>
+    client.callTool({ name, arguments: args }, undefined, { timeout });
 }
