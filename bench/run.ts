@@ -89,13 +89,17 @@ async function main(): Promise<void> {
   // state: that needs the sandbox's default `dual` era, which serves each request with 2026-07-28
   // `_meta` by the same stateless handler as its `modern` era, and the bridge forwards a modern
   // client's requests to a dual Splattr as they are, as it would to a modern-only one.
+  // Rounds rotate this list, so each subject always runs right after the same one: the legacy
+  // direct client after mcp-remote (the heaviest, 70 ms of CPU per 1 MiB result) as before the
+  // modern pairing joined, and each bridge right after its own direct client, so that the two
+  // pairings' ratios are taken in the same conditions.
   const subjects = await measureSubjects(
     [
       directSubject(sandbox.mcpUrl, token),
       bridge,
-      mcpRemote,
       modernDirectSubject(sandbox.mcpUrl, token),
       modernBridgeSubject(connection.entry, connection.home),
+      mcpRemote,
     ],
     context,
   );
