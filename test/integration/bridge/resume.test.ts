@@ -1,6 +1,12 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { HttpSession, RECONNECT_MS } from '../../../src/core/bridge/httpSession';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../src/core/bridge/messages';
+import type { TransportFor } from '../../../src/core/net/transports';
 import { ERROR_MESSAGES } from '../../../src/shared/errors';
 import { createBridgedConnection, type BridgedConnection } from '../../helpers/bridgedConnection';
 import { toolText, withSandbox } from '../../helpers/sandbox';
@@ -145,4 +151,87 @@ describe('a legacy client and a modern-only Splattr that ends the subscription',
       await changed;
     },
   );
+});
+
+describe('resuming a stream, against a server that keeps ending it with nothing new', () => {
+  /** Splattr as a script: every stream primes an id, asks for no wait, and ends at once. */
+  async function endlessEnder() {
+    const gets: Array<{ lastEventId?: string; sessionId?: string }> = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      if (req.method === 'GET') {
+        gets.push({
+          lastEventId: req.headers['last-event-id'] as string | undefined,
+          sessionId: req.headers['mcp-session-id'] as string | undefined,
+        });
+      }
+      const headers = { 'content-type': 'text/event-stream', 'mcp-session-id': 'session-1' };
+      res.writeHead(200, headers).end('id: e1\nretry: 0\ndata: \n\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: new URL(`http://127.0.0.1:${port}/mcp`), gets, server };
+  }
+
+  async function callThrough(
+    { awaited, modern = false }: { awaited: () => boolean; modern?: boolean },
+    url: URL,
+  ) {
+    const agent = new http.Agent();
+    const transportFor: TransportFor = async () => ({
+      agent,
+      request: http.request,
+      failure: (error) => new TypeError('fetch failed', { cause: error }),
+    });
+    let unanswered: (id: RequestId) => void = () => undefined;
+    const given = new Promise<RequestId>((resolve) => (unanswered = resolve));
+    const session = new HttpSession({
+      url,
+      transportFor,
+      auth: { getAccessToken: async () => 'token', refreshAfterRejection: async () => 'token' },
+      maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+      handlers: {
+        message: () => false,
+        tooLarge: () => undefined,
+        error: () => undefined,
+        awaits: awaited,
+        unanswered: (id) => unanswered(id),
+      },
+    });
+    const bytes = Buffer.from('{"jsonrpc":"2.0","id":7,"method":"tools/call"}');
+    await session.send({
+      bytes,
+      id: 7,
+      method: 'tools/call',
+      ...(modern && { modern: { protocolVersion: '2026-07-28' } }),
+    });
+    const close = () => {
+      session.close();
+      agent.destroy();
+    };
+    return { given, close };
+  }
+
+  it('gives up after a bounded number of attempts, each after the last event id', async () => {
+    const splattr = await endlessEnder();
+    const call = await callThrough({ awaited: () => true }, splattr.url);
+    expect(await call.given).toBe(7);
+    expect(splattr.gets).toEqual(
+      Array.from({ length: RECONNECT_MS.length }, () => ({
+        lastEventId: 'e1',
+        sessionId: 'session-1',
+      })),
+    );
+    call.close();
+    splattr.server.close();
+  });
+
+  it('does not resume a 2026-07-28 stream, which the spec made not resumable', async () => {
+    const splattr = await endlessEnder();
+    const call = await callThrough({ awaited: () => true, modern: true }, splattr.url);
+    expect(await call.given).toBe(7);
+    expect(splattr.gets).toEqual([]);
+    call.close();
+    splattr.server.close();
+  });
 });
