@@ -363,8 +363,12 @@ export class HttpSession {
   }
 }
 
+/** A 409 (the old connection not yet noticed as gone) or a 429 may pass: they are tried again. */
+const PASSING_REFUSALS = new Set([409, 429]);
+
 function refusedForGood(error: unknown): boolean {
-  if (error instanceof HttpStatusError) return error.code < 500;
+  if (error instanceof HttpStatusError)
+    return error.code < 500 && !PASSING_REFUSALS.has(error.code);
   return error instanceof CompanionError && error.code === 'needs_sign_in';
 }
 

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { HttpSession, RECONNECT_MS } from '../../../src/core/bridge/httpSession';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../src/core/bridge/messages';
 import type { TransportFor } from '../../../src/core/net/transports';
@@ -153,12 +152,25 @@ describe('a legacy client and a modern-only Splattr that ends the subscription',
   );
 });
 
-describe('resuming a stream, against a server that keeps ending it with nothing new', () => {
-  /** Splattr as a script: every stream primes an id, asks for no wait, and ends at once. */
-  async function endlessEnder() {
+describe('resuming a stream, against a scripted Splattr', () => {
+  const PRIMED = 'id: e1\nretry: 0\ndata: \n\n';
+  const RESULT = '{"jsonrpc":"2.0","id":7,"result":{}}';
+
+  /**
+   * Answers the POST with a stream that primes an event id, asks for no wait and ends at once;
+   * each resuming GET gets `resumed(n)` (by default the same again: nothing new).
+   */
+  async function scriptedSplattr(
+    resumed: (n: number) => { status: number; body: string } = () => ({
+      status: 200,
+      body: PRIMED,
+    }),
+  ) {
     const gets: Array<{ lastEventId?: string; sessionId?: string }> = [];
     const server = http.createServer((req, res) => {
       req.resume();
+      const { status, body } =
+        req.method === 'GET' ? resumed(gets.length) : { status: 200, body: PRIMED };
       if (req.method === 'GET') {
         gets.push({
           lastEventId: req.headers['last-event-id'] as string | undefined,
@@ -166,36 +178,37 @@ describe('resuming a stream, against a server that keeps ending it with nothing 
         });
       }
       const headers = { 'content-type': 'text/event-stream', 'mcp-session-id': 'session-1' };
-      res.writeHead(200, headers).end('id: e1\nretry: 0\ndata: \n\n');
+      res.writeHead(status, headers).end(body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     return { url: new URL(`http://127.0.0.1:${port}/mcp`), gets, server };
   }
 
-  async function callThrough(
-    { awaited, modern = false }: { awaited: () => boolean; modern?: boolean },
-    url: URL,
-  ) {
+  /** A tools/call (id 7) through an HttpSession alone; `ended` is what the relay would hear. */
+  async function callThrough(url: URL, modern = false) {
     const agent = new http.Agent();
     const transportFor: TransportFor = async () => ({
       agent,
       request: http.request,
       failure: (error) => new TypeError('fetch failed', { cause: error }),
     });
-    let unanswered: (id: RequestId) => void = () => undefined;
-    const given = new Promise<RequestId>((resolve) => (unanswered = resolve));
+    let ended: (outcome: string) => void = () => undefined;
+    const outcome = new Promise<string>((resolve) => (ended = resolve));
     const session = new HttpSession({
       url,
       transportFor,
       auth: { getAccessToken: async () => 'token', refreshAfterRejection: async () => 'token' },
       maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
       handlers: {
-        message: () => false,
+        message: (bytes) => {
+          ended(`answered: ${bytes.toString()}`);
+          return true;
+        },
         tooLarge: () => undefined,
         error: () => undefined,
-        awaits: awaited,
-        unanswered: (id) => unanswered(id),
+        awaits: () => true,
+        unanswered: (id) => ended(`unanswered: ${String(id)}`),
       },
     });
     const bytes = Buffer.from('{"jsonrpc":"2.0","id":7,"method":"tools/call"}');
@@ -209,27 +222,35 @@ describe('resuming a stream, against a server that keeps ending it with nothing 
       session.close();
       agent.destroy();
     };
-    return { given, close };
+    return { outcome, close };
   }
 
-  it('gives up after a bounded number of attempts, each after the last event id', async () => {
-    const splattr = await endlessEnder();
-    const call = await callThrough({ awaited: () => true }, splattr.url);
-    expect(await call.given).toBe(7);
-    expect(splattr.gets).toEqual(
-      Array.from({ length: RECONNECT_MS.length }, () => ({
-        lastEventId: 'e1',
-        sessionId: 'session-1',
-      })),
+  it('gives up after a bounded number of attempts that bring nothing new', async () => {
+    const splattr = await scriptedSplattr();
+    const call = await callThrough(splattr.url);
+    expect(await call.outcome).toBe('unanswered: 7');
+    // Each attempt resumes after the last event id, in the session.
+    const attempt = { lastEventId: 'e1', sessionId: 'session-1' };
+    expect(splattr.gets).toEqual(Array.from({ length: RECONNECT_MS.length }, () => attempt));
+    call.close();
+    splattr.server.close();
+  });
+
+  it('tries again after a 409 (the old connection not yet gone), and gets the answer', async () => {
+    const splattr = await scriptedSplattr((n) =>
+      n === 0 ? { status: 409, body: '' } : { status: 200, body: `id: e2\ndata: ${RESULT}\n\n` },
     );
+    const call = await callThrough(splattr.url);
+    expect(await call.outcome).toBe(`answered: ${RESULT}`);
+    expect(splattr.gets).toHaveLength(2);
     call.close();
     splattr.server.close();
   });
 
   it('does not resume a 2026-07-28 stream, which the spec made not resumable', async () => {
-    const splattr = await endlessEnder();
-    const call = await callThrough({ awaited: () => true, modern: true }, splattr.url);
-    expect(await call.given).toBe(7);
+    const splattr = await scriptedSplattr();
+    const call = await callThrough(splattr.url, true);
+    expect(await call.outcome).toBe('unanswered: 7');
     expect(splattr.gets).toEqual([]);
     call.close();
     splattr.server.close();
