@@ -51,6 +51,10 @@ const COMMANDS: {
   mcpRequests: (c) => c.mcpRequests(),
   resetMcpRequests: (c) => c.resetMcpRequests(),
   setMcpEra: (c, body) => c.setMcpEra(z.object({ era: z.enum(MCP_ERAS) }).parse(body).era),
+  endSubscriptions: (c, body) =>
+    c.endSubscriptions(z.object({ graceful: z.boolean() }).parse(body)),
+  openSubscriptions: (c) => c.openSubscriptions(),
+  closeGetStreams: (c) => c.closeGetStreams(),
 };
 
 /**

@@ -41,6 +41,19 @@ export interface SandboxControls {
    * sessions end when it turns modern, subscription streams end when it turns legacy.
    */
   setMcpEra(era: McpEra): Promise<void>;
+  /**
+   * Ends every open `subscriptions/listen` stream, as a shutdown does (graceful: with its
+   * result) or a restart or a proxy's idle timeout (abrupt: none); returns how many.
+   */
+  endSubscriptions(input: { graceful: boolean }): number;
+  /** How many `subscriptions/listen` streams are open. */
+  openSubscriptions(): number;
+  /**
+   * Closes every legacy session's GET stream, as a server that has clients poll does (with
+   * resumable streams, what it sends meanwhile waits for the client's resumption); returns how
+   * many sessions there are.
+   */
+  closeGetStreams(): number;
   /** MCP requests served since start or the last reset, by era and JSON-RPC method (or verb). */
   mcpRequests(): McpRequestCounts;
   resetMcpRequests(): void;
@@ -62,6 +75,11 @@ export function createControls(deps: {
   faults: McpFaults;
   cancellations: CancellationLog;
   setMcpEra: (era: McpEra) => Promise<void>;
+  subscriptions: {
+    end: (graceful: boolean) => number;
+    open: () => number;
+  };
+  closeGetStreams: () => number;
   requests: McpRequestLog;
 }): SandboxControls {
   const { accounts, grants } = deps;
@@ -95,6 +113,9 @@ export function createControls(deps: {
     mcpFaults: (input) => deps.faults.set(input),
     cancelledRequests: () => deps.cancellations.count(),
     setMcpEra: (era) => deps.setMcpEra(era),
+    endSubscriptions: ({ graceful }) => deps.subscriptions.end(graceful),
+    openSubscriptions: () => deps.subscriptions.open(),
+    closeGetStreams: () => deps.closeGetStreams(),
     mcpRequests: () => deps.requests.counted(),
     resetMcpRequests: () => deps.requests.reset(),
     moveAuthorizationServer: () => deps.moveAuthorizationServer(),

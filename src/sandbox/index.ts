@@ -51,8 +51,14 @@ export interface SandboxOptions {
   accessTokenTtl?: number;
   /** An expired, revoked or unknown token reaches the tools, which answer the auth error. */
   toolAuthErrors?: boolean;
-  /** Adds test_progress, test_wait, test_elicit, test_large and test_list_changed. */
+  /** Adds test_progress, test_resume, test_wait, test_elicit, test_large and test_list_changed. */
   testTools?: boolean;
+  /**
+   * Legacy (2025-11-25) streams carry event ids and can be resumed with `Last-Event-ID`, and the
+   * server asks for `retryMs` before a reconnection; test_resume closes its stream mid-call.
+   * Off by default: the server then keeps no events.
+   */
+  resumableStreams?: { retryMs: number };
   /** Which MCP revisions /mcp speaks; default 'dual' (2025-11-25 sessions and 2026-07-28). */
   era?: McpEra;
   /** How clients register: 'dcr' (the default), 'cimd' (metadata documents only) or 'both'. */
@@ -139,6 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     toolListChanges: new ToolListChanges(),
     toolAuthErrors: options.toolAuthErrors ?? false,
     testTools: options.testTools ?? false,
+    resumableStreams: options.resumableStreams,
   });
   let moved: Server | undefined;
   /** A second authorization server on its own port, which the resource names from now on. */
@@ -176,6 +183,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     cancellations,
     setMcpEra: mcp.setEra,
+    subscriptions: { end: mcp.endSubscriptions, open: mcp.openSubscriptions },
+    closeGetStreams: mcp.closeGetStreams,
     requests,
   });
 

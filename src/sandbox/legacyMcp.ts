@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Response } from 'express';
+import { SessionEventStore } from './eventStore';
 import type { AuthenticatedRequest } from './mcpAuth';
 import { buildMcpServer, type McpServerOptions } from './mcpServer';
+
+/** Streams with event ids, which a client resumes after `retryMs` when the server closes them. */
+export interface ResumableStreams {
+  retryMs: number;
+}
 
 /**
  * MCP 2025-11-25 and earlier over Streamable HTTP, by the SDK: `initialize` opens a session
@@ -12,8 +18,10 @@ import { buildMcpServer, type McpServerOptions } from './mcpServer';
  * modern request among them — gets the 400 a 2025-11-25 server gives, with no modern error code,
  * which is how a dual-era client recognises a legacy server.
  */
-export function legacyMcp(options: McpServerOptions): {
+export function legacyMcp(options: McpServerOptions & { resumableStreams?: ResumableStreams }): {
   handle: (req: AuthenticatedRequest, res: Response) => Promise<void>;
+  /** Closes every session's GET stream (with resumable streams, the client resumes it). */
+  closeGetStreams: () => number;
   close: () => Promise<void>;
 } {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
@@ -28,6 +36,10 @@ export function legacyMcp(options: McpServerOptions): {
       onsessionclosed: (id) => {
         sessions.delete(id);
       },
+      ...(options.resumableStreams && {
+        eventStore: new SessionEventStore(),
+        retryInterval: options.resumableStreams.retryMs,
+      }),
     });
     const stopListening = options.toolListChanges.listen(() => {
       if (transport.sessionId) void server.server.sendToolListChanged().catch(() => {});
@@ -56,6 +68,10 @@ export function legacyMcp(options: McpServerOptions): {
         transport = await newSession();
       }
       await transport.handleRequest(req, res, req.body);
+    },
+    closeGetStreams: () => {
+      for (const transport of sessions.values()) transport.closeStandaloneSSEStream();
+      return sessions.size;
     },
     close: async () => {
       await Promise.all([...sessions.values()].map((transport) => transport.close()));

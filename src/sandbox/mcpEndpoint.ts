@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type Provider from 'oidc-provider';
 import type { AccountStore } from './accounts';
-import { legacyMcp } from './legacyMcp';
+import { legacyMcp, type ResumableStreams } from './legacyMcp';
 import { bearerAuth, type AuthenticatedRequest } from './mcpAuth';
 import type { McpEra } from './eras';
 import { requestEra } from './mcpEra';
@@ -26,6 +26,7 @@ export interface McpEndpointOptions {
   toolListChanges: ToolListChanges;
   toolAuthErrors: boolean;
   testTools: boolean;
+  resumableStreams?: ResumableStreams;
 }
 
 /**
@@ -37,6 +38,11 @@ export function mcpEndpoint(options: McpEndpointOptions): {
   router: Router;
   /** Switches era as a redeployed server would: the sessions or streams of the old one end. */
   setEra: (era: McpEra) => Promise<void>;
+  /** Ends every open `subscriptions/listen` stream; returns how many. */
+  endSubscriptions: (graceful: boolean) => number;
+  openSubscriptions: () => number;
+  /** Closes every legacy session's GET stream; returns how many sessions there are. */
+  closeGetStreams: () => number;
   close: () => Promise<void>;
 } {
   const router = express.Router();
@@ -95,11 +101,14 @@ export function mcpEndpoint(options: McpEndpointOptions): {
     setEra: async (next) => {
       const previous = era;
       era = next;
-      if (previous !== 'legacy' && next === 'legacy') modern.close();
+      if (previous !== 'legacy' && next === 'legacy') modern.endSubscriptions(true);
       if (previous !== 'modern' && next === 'modern') await legacy.close();
     },
+    endSubscriptions: (graceful) => modern.endSubscriptions(graceful),
+    openSubscriptions: () => modern.openSubscriptions(),
+    closeGetStreams: () => legacy.closeGetStreams(),
     close: async () => {
-      modern.close();
+      modern.endSubscriptions(true);
       await legacy.close();
     },
   };

@@ -34,10 +34,15 @@ const CAPABILITY_FOR: Record<string, string> = {
  */
 export function modernMcp(options: McpServerOptions & { era: () => McpEra; origin: string }): {
   handle: (req: AuthenticatedRequest, res: Response) => Promise<void>;
-  close: () => void;
+  /**
+   * Ends every subscription: gracefully with its result (the server stops), or abruptly with
+   * none (a restart, a proxy's timeout). Returns how many there were.
+   */
+  endSubscriptions: (graceful: boolean) => number;
+  openSubscriptions: () => number;
 } {
   const states = new RequestStates();
-  const openSubscriptions = new Set<() => void>();
+  const openSubscriptions = new Set<(graceful: boolean) => void>();
 
   const withServerInfo = (result: Record<string, unknown>) => ({
     resultType: 'complete',
@@ -88,8 +93,16 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
         )
       : () => {};
     const keepAlive = setInterval(() => channel.keepAlive(), KEEP_ALIVE_MS);
-    // Ending a subscription gracefully (the sandbox stops) sends its result, per the schema.
-    const end = () => {
+    const stop = () => {
+      clearInterval(keepAlive);
+      stopListening();
+      openSubscriptions.delete(end);
+    };
+    // Ending a subscription gracefully sends its result, per the schema. Stopped at once, so
+    // that a count of open subscriptions right after no longer includes it.
+    const end = (graceful: boolean) => {
+      stop();
+      if (!graceful) return void res.destroy();
       channel.finish(200, {
         jsonrpc: '2.0',
         id: request.id,
@@ -97,11 +110,7 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
       });
     };
     openSubscriptions.add(end);
-    res.on('close', () => {
-      clearInterval(keepAlive);
-      stopListening();
-      openSubscriptions.delete(end);
-    });
+    res.on('close', stop);
   };
 
   const call = async (req: AuthenticatedRequest, res: Response, request: ModernRequest) => {
@@ -229,9 +238,12 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
           );
       }
     },
-    close: () => {
-      for (const end of [...openSubscriptions]) end();
+    endSubscriptions: (graceful) => {
+      const ended = [...openSubscriptions];
+      for (const end of ended) end(graceful);
+      return ended.length;
     },
+    openSubscriptions: () => openSubscriptions.size,
   };
 }
 

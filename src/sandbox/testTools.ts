@@ -55,6 +55,38 @@ export function registerTestTools(
   );
 
   server.registerTool(
+    'test_resume',
+    {
+      description:
+        'Sends `steps` progress notifications, closing its response stream after every `closeEvery` of them and pausing `pauseMs` (the client resumes the stream meanwhile), then returns. Closes nothing unless the server keeps events (resumable streams, 2025-11-25).',
+      inputSchema: {
+        steps: z.number().int().min(1).max(1_000),
+        closeEvery: z.number().int().min(1),
+        pauseMs: z.number().int().min(0).max(60_000),
+      },
+    },
+    async ({ steps, closeEvery, pauseMs }, extra) => {
+      callerOf(accounts, extra.authInfo);
+      const progressToken = extra._meta?.progressToken;
+      let closes = 0;
+      for (let progress = 1; progress <= steps; progress++) {
+        if (progressToken !== undefined) {
+          await extra.sendNotification({
+            method: 'notifications/progress',
+            params: { progressToken, progress, total: steps, message: `step ${progress}` },
+          });
+        }
+        if (progress % closeEvery === 0 && progress < steps && extra.closeSSEStream) {
+          extra.closeSSEStream();
+          closes += 1;
+          await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        }
+      }
+      return json({ steps, closes });
+    },
+  );
+
+  server.registerTool(
     'test_wait',
     {
       description:

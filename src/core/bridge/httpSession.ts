@@ -1,5 +1,6 @@
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { CompanionError } from '../../shared/errors';
 import { headerValue, type ModernHeaders } from './eras';
 import type { TransportFor } from '../net/transports';
 import { createSseReader } from './sse';
@@ -36,13 +37,21 @@ export interface Outgoing {
 export interface UpstreamHandlers {
   /**
    * A message from Splattr, as bytes: a response, a notification or a request of its own;
-   * `answering` is the request on whose response stream it came.
+   * `answering` is the request on whose response stream it came. Returns true for a response,
+   * which is what a request's stream was for: it is not resumed after that.
    */
-  message(bytes: Buffer, answering?: RequestId): void;
+  message(bytes: Buffer, answering?: RequestId): boolean;
   /** A message larger than the limit was dropped; `answering` is the request its stream was for. */
   tooLarge(answering: RequestId | undefined): void;
   /** A stream that outlives `send` broke (diagnostics only). */
   error(error: unknown): void;
+  /** Whether the answer to `id` is still awaited: a broken stream is resumed only while it is. */
+  awaits(id: RequestId): boolean;
+  /**
+   * The stream that was to carry the answer to `id` ended without it and cannot be resumed;
+   * `error` is why, when something failed rather than Splattr simply ending it.
+   */
+  unanswered(id: RequestId, error?: unknown): void;
 }
 
 export interface HttpSessionOptions {
@@ -53,8 +62,26 @@ export interface HttpSessionOptions {
   handlers: UpstreamHandlers;
 }
 
-/** A stream of server messages that ends is opened again after these, at most this often. */
-const LISTEN_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+/**
+ * A stream of Splattr's messages that ends is opened (or resumed) again after these, one per
+ * attempt, at most this often; a `retry` Splattr sent takes their place, up to the last one.
+ */
+export const RECONNECT_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+const MAX_RECONNECT_MS = RECONNECT_MS.at(-1)!;
+
+/** Where an event stream stands, so that it can be resumed after its last event. */
+interface StreamCursor {
+  /** The request whose answer the stream carries; undefined for the GET stream. */
+  answering: RequestId | undefined;
+  /** The id of the last event handled, when Splattr gives ids. */
+  lastEventId?: string;
+  /** The reconnection time Splattr last asked for. */
+  retryMs?: number;
+  /** The answer came: nothing is left to resume. */
+  answered: boolean;
+  /** Why the stream's last attempt failed, when it did not simply end. */
+  failure?: unknown;
+}
 
 /**
  * An MCP session with Splattr over Streamable HTTP as revisions up to 2025-11-25 define it
@@ -68,6 +95,7 @@ export class HttpSession {
   private protocolVersion: string | undefined;
   private closed = false;
   private listening = false;
+  private readonly getStream: StreamCursor = { answering: undefined, answered: false };
   private readonly inFlight = new Set<ClientRequest>();
   /** Modern requests by id: closing one's response stream is how a modern client cancels it. */
   private readonly modernInFlight = new Map<RequestId, ClientRequest>();
@@ -100,7 +128,11 @@ export class HttpSession {
     }
     if (status < 200 || status >= 300) throw await statusError(answer, 'POSTing to endpoint');
     const type = String(answer.headers['content-type'] ?? '');
-    if (type.includes('text/event-stream')) return this.readEvents(answer, message.id);
+    if (type.includes('text/event-stream')) {
+      const cursor: StreamCursor = { answering: message.id, answered: false };
+      void this.readEvents(answer, cursor).then(() => this.afterStream(cursor, !message.modern));
+      return;
+    }
     if (type.includes('application/json')) return this.readJson(answer, message.id);
     answer.resume();
     if (message.id !== undefined) throw new Error(`Unexpected content type: ${type}`);
@@ -136,14 +168,15 @@ export class HttpSession {
     body: Buffer | undefined,
     accept: string,
     message?: Outgoing,
+    lastEventId?: string,
   ): Promise<IncomingMessage> {
     const { auth } = this.options;
     const token = await auth.getAccessToken();
-    let answer = await this.request(method, body, accept, token, message);
+    let answer = await this.request(method, body, accept, token, message, lastEventId);
     if (answer.statusCode === 401) {
       answer.resume();
       const retry = await auth.refreshAfterRejection(token);
-      answer = await this.request(method, body, accept, retry, message);
+      answer = await this.request(method, body, accept, retry, message, lastEventId);
       if (answer.statusCode === 401) throw await statusError(answer, `${method} after a refresh`);
     }
     if (answer.statusCode === 403 && auth.forbidden) {
@@ -161,10 +194,12 @@ export class HttpSession {
     accept: string,
     token: string,
     message?: Outgoing,
+    lastEventId?: string,
   ): Promise<IncomingMessage> {
     const { url, transportFor } = this.options;
     const { request, agent, failure } = await transportFor(url);
     const headers: OutgoingHttpHeaders = { accept, authorization: `Bearer ${token}` };
+    if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
     if (body) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = body.length;
@@ -199,16 +234,81 @@ export class HttpSession {
     });
   }
 
-  private readEvents(answer: IncomingMessage, answering: RequestId | undefined): void {
+  /**
+   * Relays a stream's events, keeping its cursor; resolves once the stream is over, however it
+   * ended. A resumed stream is closed once its answer came, since Splattr may keep it open.
+   */
+  private readEvents(
+    answer: IncomingMessage,
+    cursor: StreamCursor,
+    resumed = false,
+  ): Promise<void> {
     const { handlers, maxMessageBytes } = this.options;
+    const { answering } = cursor;
     const read = createSseReader(maxMessageBytes, {
-      data: (data) => handlers.message(data, answering),
+      data: (data) => {
+        if (handlers.message(data, answering)) cursor.answered = true;
+      },
       tooLarge: () => handlers.tooLarge(answering),
+      eventId: (id) => {
+        cursor.lastEventId = id === '' ? undefined : id;
+      },
+      retry: (ms) => {
+        cursor.retryMs = ms;
+      },
     });
-    answer.on('data', read);
+    answer.on('data', (chunk: Buffer) => {
+      read(chunk);
+      if (resumed && cursor.answered) answer.destroy();
+    });
     answer.once('error', (error) => {
+      cursor.failure = error;
       if (!this.closed) handlers.error(error);
     });
+    return new Promise((resolve) => answer.once('close', resolve));
+  }
+
+  /**
+   * A request's stream ended. While its answer is still awaited and Splattr gave event ids,
+   * the stream is resumed with a GET carrying `Last-Event-ID` (MCP 2025-11-25, Resumability
+   * and Redelivery), after the `retry` Splattr asked for; attempts that bring no new event are
+   * bounded. Otherwise the relay is told that the answer will not come.
+   */
+  private async afterStream(cursor: StreamCursor, resumable: boolean): Promise<void> {
+    const { handlers } = this.options;
+    const id = cursor.answering;
+    if (id === undefined) return;
+    let attempt = 0;
+    while (!cursor.answered && !this.closed && handlers.awaits(id)) {
+      // MCP 2026-07-28 dropped resumption: "Resumable SSE streams via `Last-Event-ID` are not
+      // supported" (docs/specification/2026-07-28/basic/transports/streamable-http.mdx).
+      if (!resumable || cursor.lastEventId === undefined || attempt >= RECONNECT_MS.length) {
+        return handlers.unanswered(id, cursor.failure);
+      }
+      await new Promise((resolve) => setTimeout(resolve, reconnectDelay(cursor, attempt)).unref());
+      if (this.closed || !handlers.awaits(id)) return;
+      const from = cursor.lastEventId;
+      cursor.failure = undefined;
+      try {
+        const answer = await this.authorised(
+          'GET',
+          undefined,
+          'text/event-stream',
+          undefined,
+          from,
+        );
+        const status = answer.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          throw await statusError(answer, 'resuming the SSE stream');
+        }
+        await this.readEvents(answer, cursor, true);
+      } catch (error) {
+        // A refusal (a 404: a session Splattr forgot) or a sign-in to make would happen again.
+        if (refusedForGood(error)) return handlers.unanswered(id, error);
+        cursor.failure = error;
+      }
+      attempt = cursor.lastEventId === from ? attempt + 1 : 0;
+    }
   }
 
   private async readJson(answer: IncomingMessage, answering: RequestId | undefined): Promise<void> {
@@ -228,34 +328,53 @@ export class HttpSession {
     }
   }
 
-  /** The GET stream, on which Splattr sends what is not an answer to one request. */
+  /**
+   * The GET stream, on which Splattr sends what is not an answer to one request. It is opened
+   * again when it ends, resuming after its last event when Splattr gives event ids.
+   */
   private listen(attempt: number): void {
     if (this.listening || this.closed || !this.sessionId) return;
     this.listening = true;
     let retry = true;
-    void this.authorised('GET', undefined, 'text/event-stream')
+    const cursor = this.getStream;
+    void this.authorised('GET', undefined, 'text/event-stream', undefined, cursor.lastEventId)
       .then(async (answer) => {
         const status = answer.statusCode ?? 0;
         if (status < 200 || status >= 300) {
           answer.resume();
-          // 405: Splattr offers no such stream; other refusals would be refused again.
-          retry = status >= 500;
+          // 405: Splattr offers no such stream; other refusals would be refused again, except
+          // a resumption Splattr cannot serve, after which a new stream is opened.
+          retry = status >= 500 || (cursor.lastEventId !== undefined && status !== 405);
+          cursor.lastEventId = undefined;
           if (status !== 405) throw new HttpStatusError(status, 'Failed to open the SSE stream');
           return;
         }
         attempt = 0;
-        this.readEvents(answer, undefined);
-        await new Promise((resolve) => answer.once('close', resolve));
+        await this.readEvents(answer, cursor);
       })
       .catch((error: unknown) => {
         if (!this.closed) this.options.handlers.error(error);
       })
       .finally(() => {
         this.listening = false;
-        if (!retry || this.closed || attempt >= LISTEN_RETRY_MS.length) return;
-        setTimeout(() => this.listen(attempt + 1), LISTEN_RETRY_MS[attempt]).unref();
+        if (!retry || this.closed || attempt >= RECONNECT_MS.length) return;
+        setTimeout(() => this.listen(attempt + 1), reconnectDelay(cursor, attempt)).unref();
       });
   }
+}
+
+/** A 409 (the old connection not yet noticed as gone) or a 429 may pass: they are tried again. */
+const PASSING_REFUSALS = new Set([409, 429]);
+
+function refusedForGood(error: unknown): boolean {
+  if (error instanceof HttpStatusError)
+    return error.code < 500 && !PASSING_REFUSALS.has(error.code);
+  return error instanceof CompanionError && error.code === 'needs_sign_in';
+}
+
+/** The wait before a stream's next attempt: Splattr's `retry` when it sent one, bounded. */
+function reconnectDelay(cursor: StreamCursor, attempt: number): number {
+  return Math.min(cursor.retryMs ?? RECONNECT_MS[attempt]!, MAX_RECONNECT_MS);
 }
 
 function headersOf(answer: IncomingMessage): Headers {

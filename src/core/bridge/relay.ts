@@ -23,7 +23,7 @@ import {
   withoutModernMeta,
   type LegacyClient,
 } from './eraMapping';
-import { HttpStatusError, type Outgoing, type UpstreamHandlers } from './httpSession';
+import { HttpStatusError, RECONNECT_MS, type Outgoing, type UpstreamHandlers } from './httpSession';
 import { SavedCopy } from './savedCopy';
 import { decode, leadingId, membersOf } from './jsonScan';
 import {
@@ -105,6 +105,8 @@ const INTERNAL_ID_PREFIX = 'splattr-bridge-';
 const CLOSE_GRACE_MS = 2_000;
 /** While signed out, how often the bridge looks for a sign-in made elsewhere. */
 const SIGN_IN_CHECK_MS = 2_000;
+/** What a request is answered when Splattr ended the stream of its answer without it. */
+const STREAM_ENDED = 'Splattr closed the connection before answering. Please try again.';
 
 /**
  * Relays JSON-RPC between the AI client and Splattr message by message, as bytes. It reads
@@ -151,6 +153,11 @@ export class Relay {
   private readonly streamOwner = new Map<RequestId, RequestId>();
   /** Questions the bridge put to the client for a modern Splattr (`input_required`). */
   private readonly askedByBridge = new Map<RequestId, (response: JSONRPCResponse) => void>();
+  /** The bridge's own `subscriptions/listen` for a legacy client, while it is wanted. */
+  private subscription: RequestId | undefined;
+  /** Subscriptions opened since Splattr last acknowledged one. */
+  private subscriptionAttempts = 0;
+  private subscriptionTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RelayOptions) {
     this.status = new StatusReporter(options.status, options.log);
@@ -343,7 +350,9 @@ export class Relay {
 
   /** Legacy clients hear of tool list changes as notifications: modern Splattr streams them. */
   private listenForChanges(): void {
+    if (this.closing) return;
     const id = `${INTERNAL_ID_PREFIX}${++this.internalIds}`;
+    this.subscription = id;
     const params = withModernMeta({ notifications: { toolsListChanged: true } }, this.legacyClient);
     void this.upstream
       .send({
@@ -352,9 +361,60 @@ export class Relay {
         method: 'subscriptions/listen',
         modern: { protocolVersion: MODERN_VERSION },
       })
-      .catch((error: unknown) =>
-        this.options.log.warn('tool list changes not followed', describe(error)),
-      );
+      .catch((error: unknown) => {
+        if (this.subscription !== id || this.closing) return;
+        this.options.log.warn('tool list changes not followed', describe(error));
+        const status = httpStatusOf(error);
+        const refused =
+          (status !== undefined && status < 500) ||
+          (error instanceof CompanionError && error.code === 'needs_sign_in');
+        // A refusal would be refused again; an unreachable or failing Splattr may come back.
+        if (refused) this.subscription = undefined;
+        else this.listenAgain();
+      });
+  }
+
+  /**
+   * Splattr ended the subscription (a restart, a proxy's idle timeout, a graceful close): it is
+   * opened again after a backoff, a bounded number of times until Splattr acknowledges one.
+   */
+  private listenAgain(): void {
+    this.subscription = undefined;
+    if (this.closing || this.route !== 'toModern') return;
+    const delay = RECONNECT_MS[this.subscriptionAttempts++];
+    if (delay === undefined) {
+      this.options.log.warn('tool list changes no longer followed: Splattr keeps ending them');
+      return;
+    }
+    this.options.log.info('subscription ended; listening again', { inMs: delay });
+    this.subscriptionTimer = setTimeout(() => this.listenForChanges(), delay);
+    this.subscriptionTimer.unref();
+  }
+
+  /** Whether the client, or the bridge itself, still waits for the answer to `id`. */
+  private awaits(id: RequestId): boolean {
+    if (id === this.subscription || this.internal.has(id)) return true;
+    if (this.pending.has(this.streamOwner.get(id) ?? id)) return true;
+    return [...this.heldAsks.values()].some((held) => held.stream === id);
+  }
+
+  /** The answer to `id` will not come: its stream ended, and could not be resumed. */
+  private unanswered(id: RequestId, error: unknown): void {
+    if (id === this.subscription) return this.listenAgain();
+    const failure = error ?? new CompanionError('server_error', STREAM_ENDED);
+    this.options.log.warn('stream ended before its answer', describe(failure));
+    const waiter = this.internal.get(id);
+    if (waiter) {
+      const sentence = unreachableSentence(failure);
+      return waiter(errorResponse(id, BRIDGE_ERROR_CODES.unreachable, sentence) as JSONRPCResponse);
+    }
+    // A question held for a modern client's retry can no longer be answered: the retry goes
+    // to Splattr as a call of its own.
+    for (const [state, held] of this.heldAsks) if (held.stream === id) this.heldAsks.delete(state);
+    const owner = this.streamOwner.get(id) ?? id;
+    this.streamOwner.delete(id);
+    const pending = this.pending.get(owner);
+    if (pending) this.failed(pending.request, failure);
   }
 
   /**
@@ -492,6 +552,7 @@ export class Relay {
     if (this.closing) return;
     this.closing = true;
     clearInterval(this.signedOut);
+    clearTimeout(this.subscriptionTimer);
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
     this.options.downstream.close();
@@ -508,6 +569,8 @@ export class Relay {
       message: (bytes, answering) => this.fromUpstream(bytes, answering),
       tooLarge: (answering) => this.answerTooLarge(answering),
       error: (error) => this.options.log.warn('upstream stream error', describe(error)),
+      awaits: (id) => this.awaits(id),
+      unanswered: (id, error) => this.unanswered(id, error),
     });
     if (this.protocolVersion) upstream.setProtocolVersion(this.protocolVersion);
     return upstream;
@@ -662,6 +725,8 @@ export class Relay {
         if (this.initializedNotification) await fresh.send(this.initializedNotification);
       }
       this.stale = false;
+      // Closing the lost session ended the bridge's subscription with it.
+      if (this.route === 'toModern' && this.subscription !== undefined) this.listenForChanges();
       return fresh;
     })()
       .catch((error: unknown) => {
@@ -682,38 +747,51 @@ export class Relay {
     ).finally(() => this.internal.delete(id));
   }
 
-  private fromUpstream(bytes: Buffer, answering?: RequestId): void {
+  /** Returns true for a response (see UpstreamHandlers.message). */
+  private fromUpstream(bytes: Buffer, answering?: RequestId): boolean {
     const members = membersOf(bytes);
     if (!members) {
       this.options.log.warn('unreadable message from Splattr dropped', { bytes: bytes.length });
-      return;
+      return false;
     }
-    const methodSpan = members.get('method');
-    if (methodSpan) {
-      // Splattr's notifications and requests are small: read whole, they are routed on params.
-      const message = decode(bytes, { start: 0, end: bytes.length }) as {
-        id?: unknown;
-        method?: unknown;
-        params?: { progressToken?: unknown };
-      };
-      const id = asRequestId(message?.id);
-      if (id !== undefined && this.route === 'toLegacy') {
-        return this.askModernClient(id, message as { method: string; params?: object }, answering);
-      }
-      if (id !== undefined) this.askedByServer.add(JSON.stringify(id));
-      // Modern Splattr's acknowledgement of the bridge's own subscription: no client asked.
-      if (
-        message?.method === 'notifications/subscriptions/acknowledged' &&
-        this.route === 'toModern'
-      )
-        return;
-      if (message?.method === 'notifications/progress') this.progressed(message.params);
-      return this.toClient(bytes);
+    if (members.has('method')) {
+      this.fromServer(bytes, answering);
+      return false;
     }
     const idSpan = members.get('id');
-    const id = idSpan ? asRequestId(decode(bytes, idSpan)) : undefined;
-    if (id === undefined) return this.toClient(bytes);
-    this.response(id, bytes);
+    if (!idSpan) {
+      this.options.log.warn('message from Splattr that is not JSON-RPC dropped');
+      return false;
+    }
+    const id = asRequestId(decode(bytes, idSpan));
+    if (id === undefined) this.toClient(bytes);
+    else this.response(id, bytes);
+    return true;
+  }
+
+  /** A notification or a request of Splattr's own. */
+  private fromServer(bytes: Buffer, answering: RequestId | undefined): void {
+    // Splattr's notifications and requests are small: read whole, they are routed on params.
+    const message = decode(bytes, { start: 0, end: bytes.length }) as {
+      id?: unknown;
+      method?: unknown;
+      params?: { progressToken?: unknown };
+    };
+    const id = asRequestId(message?.id);
+    if (id !== undefined && this.route === 'toLegacy') {
+      return this.askModernClient(id, message as { method: string; params?: object }, answering);
+    }
+    if (id !== undefined) this.askedByServer.add(JSON.stringify(id));
+    // Modern Splattr's acknowledgement of the bridge's own subscription: no client asked.
+    if (
+      message?.method === 'notifications/subscriptions/acknowledged' &&
+      this.route === 'toModern'
+    ) {
+      this.subscriptionAttempts = 0;
+      return;
+    }
+    if (message?.method === 'notifications/progress') this.progressed(message.params);
+    return this.toClient(bytes);
   }
 
   private progressed(params: { progressToken?: unknown } | undefined): void {
@@ -734,6 +812,8 @@ export class Relay {
       const renamed = { ...(JSON.parse(bytes.toString('utf8')) as object), id: owner };
       return this.response(owner, Buffer.from(JSON.stringify(renamed)));
     }
+    // The answer that ends a subscription, when Splattr closes it gracefully.
+    if (id === this.subscription) return this.listenAgain();
     const waiter = this.internal.get(id);
     if (waiter) return waiter(JSON.parse(bytes.toString('utf8')) as JSONRPCResponse);
     const pending = this.pending.get(id);

@@ -38,6 +38,8 @@ describe('events from a text/event-stream body', () => {
     const read = createSseReader(1024, {
       data: (data) => events.push(data.toString()),
       tooLarge: () => events.push('TOO LARGE'),
+      eventId: (id) => events.push(`id ${id}`),
+      retry: (ms) => events.push(`retry ${ms}`),
     });
     const body = [
       ': a comment',
@@ -52,10 +54,31 @@ describe('events from a text/event-stream body', () => {
       'data: not for us',
       '',
       'retry: 1000',
+      'retry: soon',
+      '',
+      'id: 2',
+      'data: ',
+      '',
+      'id',
+      'data: {"id":3}',
+      '',
       '',
     ].join('\r\n');
     feed(read, body, size);
-    expect(events).toEqual(['{"id":1}', '{"two":\n"lines"}']);
+    expect(events).toEqual([
+      // The id comes before the data it marks; it stays until the server changes it.
+      'id 1',
+      '{"id":1}',
+      'id 1',
+      '{"two":\n"lines"}',
+      'id 1',
+      'retry 1000',
+      'id 1',
+      // A priming event: an id, and no message to relay.
+      'id 2',
+      'id ',
+      '{"id":3}',
+    ]);
   });
 
   it('skips an event over the limit and reads the next one', () => {
@@ -63,6 +86,8 @@ describe('events from a text/event-stream body', () => {
     const read = createSseReader(32, {
       data: (data) => events.push(data.toString()),
       tooLarge: () => events.push('TOO LARGE'),
+      eventId: () => undefined,
+      retry: () => undefined,
     });
     feed(read, `data: ${'x'.repeat(100)}\n\ndata: {"id":2}\n\n`, 9);
     expect(events).toEqual(['TOO LARGE', '{"id":2}']);
