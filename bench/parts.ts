@@ -1,5 +1,6 @@
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { spawn } from 'node:child_process';
+import { allocatorEnv } from '../src/core/bridgeEntry';
 import { createTokenStore } from '../src/core/credentials/tokenStore';
 import { KEYCHAIN_SERVICE } from '../src/shared/server';
 import { measureProcessHop } from './processHop';
@@ -20,6 +21,11 @@ export interface BridgeParts {
   bundleLoaded: ProcessCost;
   /** Node plus keytar loaded and one keychain read (libsecret over D-Bus). */
   nodeWithKeychainRead: ProcessCost;
+  /**
+   * That, plus one request to the MCP URL with node:http: the least any bridge does before its
+   * first answer, whatever it is written in. The floor under the bridge's ready figure.
+   */
+  floor: ProcessCost;
   /** One keychain read of the connection's tokens, as the bridge does before each call (p50). */
   keychainReadMs: number;
   /** Round trip through one more Node process's stdin and stdout (p50): see processHop.ts. */
@@ -34,15 +40,21 @@ const REPORT_AT_EXIT =
 export async function measureBridgeParts(input: {
   bridgeScript: string;
   connectionId: string;
+  mcpUrl: string;
   samples: number;
 }): Promise<BridgeParts> {
+  const keychainRead = `const k = (await import('keytar')).default; await k.getPassword(${JSON.stringify(KEYCHAIN_SERVICE)}, 'splattr-bench-absent');`;
   const runs = {
     nodeAlone: ['--input-type=module', '-e', '0'],
     bundleLoaded: [input.bridgeScript],
-    nodeWithKeychainRead: [
+    nodeWithKeychainRead: ['--input-type=module', '-e', keychainRead],
+    floor: [
       '--input-type=module',
       '-e',
-      `const k = (await import('keytar')).default; await k.getPassword(${JSON.stringify(KEYCHAIN_SERVICE)}, 'splattr-bench-absent');`,
+      `${keychainRead} const http = process.getBuiltinModule('node:http'); ` +
+        `await new Promise((done, failed) => http.request(${JSON.stringify(input.mcpUrl)}, ` +
+        `{ method: 'POST', headers: { 'content-type': 'application/json' } }, ` +
+        `(answer) => answer.resume().on('end', done)).on('error', failed).end('{}'));`,
     ],
   };
   const costs = {} as Record<keyof typeof runs, ProcessCost>;
@@ -71,11 +83,11 @@ export async function measureBridgeParts(input: {
 }
 
 async function cost(args: string[]): Promise<ProcessCost> {
-  // The bare environment a client gives the bridge: this shell's (NODE_EXTRA_CA_CERTS, say)
-  // would add its own start-up cost to the figures.
+  // The bare environment a client gives the bridge, with what its entry adds: this shell's
+  // (NODE_EXTRA_CA_CERTS, say) would add its own start-up cost to the figures.
   const child = spawn(process.execPath, ['--import', REPORT_AT_EXIT, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: getDefaultEnvironment(),
+    env: { ...getDefaultEnvironment(), ...allocatorEnv(process.platform) },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

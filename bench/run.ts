@@ -105,10 +105,11 @@ async function main(): Promise<void> {
   );
 
   signal.throwIfAborted();
-  progress('the parts: Node, the bundle, the keychain, one more process');
+  progress('the parts: Node, the bundle, the keychain, the floor, one more process');
   const parts = await measureBridgeParts({
     bridgeScript: BRIDGE_SCRIPT,
     connectionId: connection.id,
+    mcpUrl: sandbox.mcpUrl,
     samples: PLAN.startupSamples,
   });
 
