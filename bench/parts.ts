@@ -1,6 +1,5 @@
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { spawn } from 'node:child_process';
-import { allocatorEnv } from '../src/core/bridgeEntry';
 import { createTokenStore } from '../src/core/credentials/tokenStore';
 import { KEYCHAIN_SERVICE } from '../src/shared/server';
 import { measureProcessHop } from './processHop';
@@ -83,11 +82,11 @@ export async function measureBridgeParts(input: {
 }
 
 async function cost(args: string[]): Promise<ProcessCost> {
-  // The bare environment a client gives the bridge, with what its entry adds: this shell's
-  // (NODE_EXTRA_CA_CERTS, say) would add its own start-up cost to the figures.
+  // The bare environment a client gives the bridge: this shell's (NODE_EXTRA_CA_CERTS, say)
+  // would add its own start-up cost to the figures.
   const child = spawn(process.execPath, ['--import', REPORT_AT_EXIT, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...getDefaultEnvironment(), ...allocatorEnv(process.platform) },
+    env: getDefaultEnvironment(),
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -143,11 +143,7 @@ function relayTargets(
       `the bridge passes the result's bytes on, but they cross one more pipe and the client ` +
         `reads them from stdio: ${fmt(bridge.cpuMsPerLarge, 0)} ms of bridge CPU per result` +
         `${besideRemote(`${fmt(remote?.cpuMsPerLarge, 0)} ms`)} against ${fmt(direct.largeMs, 0)} ` +
-        'ms for the whole direct call' +
-        (process.platform === 'linux'
-          ? ', most of it page faults on the fresh mappings the Linux entry asks glibc for ' +
-            '(bench/README.md, "Memory on Node 24").'
-          : '.'),
+        'ms for the whole direct call.',
     ),
     check(
       `${label}Bridge RSS when ready`,
@@ -167,8 +163,9 @@ function relayTargets(
       afterRss <= 70,
       'MiB',
       '≤ 70 MiB',
-      `it grew ${fmt(afterRss - readyRss)} MiB from ready: V8's heap and the C allocator ` +
-        'after the 1 MiB results; the figure moves between runs with when V8 last collected.',
+      `it grew ${fmt(afterRss - readyRss)} MiB from ready, nearly all of it the C allocator's ` +
+        'heap after the 1 MiB results (glibc keeps freed blocks between live ones; ' +
+        'bench/README.md, "Memory on Node 24").',
     ),
   ];
 }

@@ -48,11 +48,7 @@ const BridgeEntrySchema = z.object({
 });
 
 /** The `mcpServers.splattr` value that launches the bridge for one connection. */
-export function buildBridgeEntry(
-  launcher: BridgeLauncher,
-  connectionId: string,
-  platform: NodeJS.Platform = process.platform,
-): BridgeEntry {
+export function buildBridgeEntry(launcher: BridgeLauncher, connectionId: string): BridgeEntry {
   // Clients launch with a bare environment and an unknown working folder: only absolute paths work.
   if (!path.isAbsolute(launcher.command) || !path.isAbsolute(launcher.scriptPath)) {
     throw new TypeError('The bridge launcher needs an absolute executable and script path.');
@@ -67,21 +63,8 @@ export function buildBridgeEntry(
     command: launcher.command,
     args: [launcher.scriptPath, CONNECTION_FLAG, connectionId],
   };
-  const env = { ...launcher.env, ...allocatorEnv(platform) };
-  if (Object.keys(env).length > 0) entry.env = env;
+  if (launcher.env && Object.keys(launcher.env).length > 0) entry.env = { ...launcher.env };
   return entry;
-}
-
-/**
- * glibc's allocator (Linux) keeps memory freed between live blocks, and raises the size it
- * serves from the heap after every large block it gave back: the 64 KiB network buffers and the
- * lines of large results a bridge relays pile up there for good (after seven 1 MiB results
- * about 7 MiB, after thirty about 9). Served as their own mappings from 64 KiB on, they go back
- * to the system when freed. Only an environment variable set before the process starts can
- * say so, hence the entry; other systems' allocators ignore it. bench/README.md has the figures.
- */
-export function allocatorEnv(platform: NodeJS.Platform): Record<string, string> {
-  return platform === 'linux' ? { MALLOC_MMAP_THRESHOLD_: '65536' } : {};
 }
 
 /**
@@ -149,7 +132,7 @@ export function healEntry(entry: BridgeEntry, launcher: BridgeLauncher): BridgeE
 }
 
 /** The variables the app itself puts in an entry; any other is the person's. */
-const MANAGED_ENV = ['ELECTRON_RUN_AS_NODE', 'SPLATTR_COMPANION_HOME', 'MALLOC_MMAP_THRESHOLD_'];
+const MANAGED_ENV = ['ELECTRON_RUN_AS_NODE', 'SPLATTR_COMPANION_HOME'];
 
 function runsAsNode(env: Record<string, string> | undefined): boolean {
   return env?.ELECTRON_RUN_AS_NODE === '1';

@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocatorEnv } from '../../src/core/bridgeEntry';
 import { getClient } from '../../src/core/clients';
 import { createTokenStore } from '../../src/core/credentials/tokenStore';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
@@ -120,7 +119,7 @@ describe('the journey through the window, against the real service and the sandb
     expect(entry).toEqual({
       command: process.execPath,
       args: [BRIDGE_SCRIPT, '--connection', id],
-      env: { SPLATTR_COMPANION_HOME: companion.dataDir, ...allocatorEnv(process.platform) },
+      env: { SPLATTR_COMPANION_HOME: companion.dataDir },
     });
     const firstTokens = await keychain.get(id);
     expect(firstTokens?.refreshToken).toBeTruthy();

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  allocatorEnv,
   buildBridgeEntry,
   classifyEntry,
   entryHealth,
@@ -86,11 +85,7 @@ describe('healing an entry', () => {
     expect(healed).toEqual({
       command: APP.command,
       args: ['--max-old-space-size=256', APP.scriptPath, '--connection', 'c1'],
-      env: {
-        NODE_EXTRA_CA_CERTS: '/etc/acme.pem',
-        ELECTRON_RUN_AS_NODE: '1',
-        ...allocatorEnv(process.platform),
-      },
+      env: { NODE_EXTRA_CA_CERTS: '/etc/acme.pem', ELECTRON_RUN_AS_NODE: '1' },
     });
     expect(classifyEntry(healed)).toMatchObject({ kind: 'ours', connectionId: 'c1' });
     expect(entryHealth(healed, APP, disk(APP))).toBe('current');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { allocatorEnv, type BridgeEntry, type BridgeLauncher } from '../../../src/core/bridgeEntry';
+import type { BridgeEntry, BridgeLauncher } from '../../../src/core/bridgeEntry';
 import { getClient } from '../../../src/core/clients';
 import { createTokenStore } from '../../../src/core/credentials/tokenStore';
 import { createCompanionService, type CompanionService } from '../../../src/core/service';
@@ -119,11 +119,7 @@ describe('entries that follow the app when it moves', () => {
     expect(healed).toEqual({
       command: moved.command,
       args: [moved.scriptPath, '--connection', connection.id],
-      env: {
-        ELECTRON_RUN_AS_NODE: '1',
-        SPLATTR_COMPANION_HOME: home.dataDir,
-        ...allocatorEnv(process.platform),
-      },
+      env: { ELECTRON_RUN_AS_NODE: '1', SPLATTR_COMPANION_HOME: home.dataDir },
     });
     // Edited in place: only our entry's paths changed.
     expect((await readFile(configFile, 'utf8')).replaceAll(applications, downloads)).toBe(before);

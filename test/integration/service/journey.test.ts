@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { allocatorEnv } from '../../../src/core/bridgeEntry';
 import { createTokenStore } from '../../../src/core/credentials/tokenStore';
 import { startSandbox, type Sandbox } from '../../../src/sandbox';
 import { launchBrowser, revokeOnSecurityPage } from '../../helpers/browser';
@@ -54,7 +53,7 @@ describe.each([
     expect(entry).toEqual({
       command: process.execPath,
       args: [BRIDGE_SCRIPT, '--connection', added.connection.id],
-      env: { SPLATTR_COMPANION_HOME: companion.dataDir, ...allocatorEnv(process.platform) },
+      env: { SPLATTR_COMPANION_HOME: companion.dataDir },
     });
     const stored = await keychain.get(added.connection.id);
     expect(stored?.refreshToken).toBeTruthy();

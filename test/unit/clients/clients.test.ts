@@ -2,12 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  allocatorEnv,
-  BRIDGE_SCRIPT_NAME,
-  buildBridgeEntry,
-  classifyEntry,
-} from '../../../src/core/bridgeEntry';
+import { BRIDGE_SCRIPT_NAME, buildBridgeEntry, classifyEntry } from '../../../src/core/bridgeEntry';
 import { clients, describeClient, getClient, type ClientContext } from '../../../src/core/clients';
 import { CLIENT_IDS, ClientInfoSchema } from '../../../src/shared/clients';
 import { LAUNCHER, makeTempHome, type TempHome } from '../../helpers/clients/tempHome';
@@ -341,22 +336,17 @@ describe('the bridge entry', () => {
     expect(entry).toEqual({
       command: LAUNCHER.command,
       args: [LAUNCHER.scriptPath, '--connection', 'conn-42'],
-      env: { ELECTRON_RUN_AS_NODE: '1', ...allocatorEnv(process.platform) },
+      env: { ELECTRON_RUN_AS_NODE: '1' },
     });
     expect(classifyEntry(entry)).toEqual({ kind: 'ours', entry, connectionId: 'conn-42' });
   });
 
-  it('has no env when node from a checkout runs the bridge, but on Linux', () => {
-    const checkout = {
-      command: '/usr/bin/node',
-      scriptPath: `/src/splattr/out/bridge/${BRIDGE_SCRIPT_NAME}`,
-    };
-    expect(buildBridgeEntry(checkout, 'c', 'darwin')).not.toHaveProperty('env');
-    expect(buildBridgeEntry(checkout, 'c', 'win32')).not.toHaveProperty('env');
-    // glibc's allocator gives large freed blocks back only when told so at process start.
-    expect(buildBridgeEntry(checkout, 'c', 'linux').env).toEqual({
-      MALLOC_MMAP_THRESHOLD_: '65536',
-    });
+  it('has no env when node from a checkout runs the bridge', () => {
+    const entry = buildBridgeEntry(
+      { command: '/usr/bin/node', scriptPath: `/src/splattr/out/bridge/${BRIDGE_SCRIPT_NAME}` },
+      'c',
+    );
+    expect(entry).not.toHaveProperty('env');
   });
 
   it('refuses relative paths, another script name, and a missing connection id', () => {
