@@ -207,7 +207,7 @@ function subjectTable(
     row(`1 MiB result, ms (median of ${plan.largeSamples})`, (x) => x.largeMs),
     row('1 MiB result vs direct, ×', (x) => x.largeMs / direct.largeMs, 2),
     row('RSS when ready, MiB (median)', (x) => x.readyRssMiB),
-    row('RSS after the calls and 1 MiB results, MiB', (x) => x.afterLoadRssMiB),
+    row('RSS after the calls and seven 1 MiB results, MiB', (x) => x.afterLoadRssMiB),
   ];
 }
 
