@@ -1,6 +1,7 @@
 // `npm run bench`: the bridge against a direct Streamable HTTP client and mcp-remote, for a legacy
-// client and for a 2026-07-28 one, in one run against one sandbox, plus a browser sign-in and refresh contention. Writes
-// bench/results/<date>.json and .md, bench/results/latest.md, and the README's bench section.
+// client and for a 2026-07-28 one, in one run against one sandbox, plus a browser sign-in and
+// refresh contention. Writes bench/results/<date>.json and .md, bench/results/latest.md, and the
+// README's bench section.
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
