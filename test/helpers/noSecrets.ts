@@ -38,7 +38,11 @@ async function filesUnder(dir: string): Promise<string[]> {
   if (!info) return [];
   if (info.isFile()) return [dir];
   if (!info.isDirectory()) return [];
-  const entries = await readdir(dir);
+  // A bridge still running may remove a lock folder between the two calls, as it may a file.
+  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
   const nested = await Promise.all(entries.map((name) => filesUnder(path.join(dir, name))));
   return nested.flat();
 }
