@@ -65,6 +65,7 @@ export function remoteControls(origin: string, controlToken: string): RemoteCont
     setMcpEra: (era) => call('setMcpEra', { era }),
     endSubscriptions: (input) => call('endSubscriptions', input),
     openSubscriptions: () => call('openSubscriptions'),
+    refuseSubscriptions: (input) => call('refuseSubscriptions', input),
     closeGetStreams: () => call('closeGetStreams'),
     mcpRequests: () => call('mcpRequests'),
     resetMcpRequests: () => call('resetMcpRequests'),

@@ -5,6 +5,10 @@ import type { SandboxControls } from './controls';
 import { MCP_ERAS } from './eras';
 
 const Email = z.object({ email: z.string() });
+/** The next `times` requests answer `status`; `null` clears. */
+const Refusal = z
+  .object({ status: z.number().int().min(400).max(599), times: z.number().int().min(0) })
+  .nullable();
 const COMMANDS: {
   [K in keyof SandboxControls]: (controls: SandboxControls, body: unknown) => unknown;
 } = {
@@ -25,13 +29,7 @@ const COMMANDS: {
         })
         .parse(body),
     ),
-  failTokenEndpoint: (c, body) =>
-    c.failTokenEndpoint(
-      z
-        .object({ status: z.number().int().min(400).max(599), times: z.number().int().min(0) })
-        .nullable()
-        .parse(body),
-    ),
+  failTokenEndpoint: (c, body) => c.failTokenEndpoint(Refusal.parse(body)),
   mcpFaults: (c, body) =>
     c.mcpFaults(
       z
@@ -54,6 +52,7 @@ const COMMANDS: {
   endSubscriptions: (c, body) =>
     c.endSubscriptions(z.object({ graceful: z.boolean() }).parse(body)),
   openSubscriptions: (c) => c.openSubscriptions(),
+  refuseSubscriptions: (c, body) => c.refuseSubscriptions(Refusal.parse(body)),
   closeGetStreams: (c) => c.closeGetStreams(),
 };
 

@@ -4,6 +4,7 @@ import type { McpEra } from './eras';
 import type { GrantDirectory } from './grants';
 import type { McpFault, McpFaults } from './mcpFaults';
 import type { McpRequestCounts, McpRequestLog } from './mcpRequestLog';
+import type { SubscriptionRefusal } from './modernMcp';
 import type { OidcStore } from './oidcStore';
 import { signInOverHttp, type IssuedTokens } from './signInOverHttp';
 import type { CancellationLog } from './testTools';
@@ -48,6 +49,8 @@ export interface SandboxControls {
   endSubscriptions(input: { graceful: boolean }): number;
   /** How many `subscriptions/listen` streams are open. */
   openSubscriptions(): number;
+  /** The next `times` `subscriptions/listen` requests are refused with `status` (a 429, a 403). */
+  refuseSubscriptions(input: SubscriptionRefusal | null): void;
   /**
    * Closes every legacy session's GET stream, as a server that has clients poll does (with
    * resumable streams, what it sends meanwhile waits for the client's resumption); returns how
@@ -78,6 +81,7 @@ export function createControls(deps: {
   subscriptions: {
     end: (graceful: boolean) => number;
     open: () => number;
+    refuse: (refusal: SubscriptionRefusal | null) => void;
   };
   closeGetStreams: () => number;
   requests: McpRequestLog;
@@ -115,6 +119,7 @@ export function createControls(deps: {
     setMcpEra: (era) => deps.setMcpEra(era),
     endSubscriptions: ({ graceful }) => deps.subscriptions.end(graceful),
     openSubscriptions: () => deps.subscriptions.open(),
+    refuseSubscriptions: (input) => deps.subscriptions.refuse(input),
     closeGetStreams: () => deps.closeGetStreams(),
     mcpRequests: () => deps.requests.counted(),
     resetMcpRequests: () => deps.requests.reset(),

@@ -183,7 +183,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     cancellations,
     setMcpEra: mcp.setEra,
-    subscriptions: { end: mcp.endSubscriptions, open: mcp.openSubscriptions },
+    subscriptions: {
+      end: mcp.endSubscriptions,
+      open: mcp.openSubscriptions,
+      refuse: mcp.refuseSubscriptions,
+    },
     closeGetStreams: mcp.closeGetStreams,
     requests,
   });

@@ -7,7 +7,7 @@ import type { McpEra } from './eras';
 import { requestEra } from './mcpEra';
 import type { McpFaults } from './mcpFaults';
 import type { McpRequestLog } from './mcpRequestLog';
-import { modernMcp } from './modernMcp';
+import { modernMcp, type SubscriptionRefusal } from './modernMcp';
 import type { OrganizationStore } from './organizations';
 import type { CancellationLog } from './testTools';
 import type { ToolListChanges } from './toolListChanges';
@@ -41,6 +41,7 @@ export function mcpEndpoint(options: McpEndpointOptions): {
   /** Ends every open `subscriptions/listen` stream; returns how many. */
   endSubscriptions: (graceful: boolean) => number;
   openSubscriptions: () => number;
+  refuseSubscriptions: (refusal: SubscriptionRefusal | null) => void;
   /** Closes every legacy session's GET stream; returns how many sessions there are. */
   closeGetStreams: () => number;
   close: () => Promise<void>;
@@ -106,6 +107,7 @@ export function mcpEndpoint(options: McpEndpointOptions): {
     },
     endSubscriptions: (graceful) => modern.endSubscriptions(graceful),
     openSubscriptions: () => modern.openSubscriptions(),
+    refuseSubscriptions: (refusal) => modern.refuseSubscriptions(refusal),
     closeGetStreams: () => legacy.closeGetStreams(),
     close: async () => {
       modern.endSubscriptions(true);

@@ -25,6 +25,11 @@ const CAPABILITY_FOR: Record<string, string> = {
   'roots/list': 'roots',
 };
 
+export interface SubscriptionRefusal {
+  status: number;
+  times: number;
+}
+
 /**
  * MCP 2026-07-28 over Streamable HTTP, stateless: every POST carries its version and the client's
  * capabilities in `_meta` and the `Mcp-Method` / `Mcp-Name` headers; `server/discover`,
@@ -40,9 +45,12 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
    */
   endSubscriptions: (graceful: boolean) => number;
   openSubscriptions: () => number;
+  /** The next `times` subscriptions are refused with `status`, as a rate limit or a policy does. */
+  refuseSubscriptions: (refusal: SubscriptionRefusal | null) => void;
 } {
   const states = new RequestStates();
   const openSubscriptions = new Set<(graceful: boolean) => void>();
+  let refusal: SubscriptionRefusal | null = null;
 
   const withServerInfo = (result: Record<string, unknown>) => ({
     resultType: 'complete',
@@ -70,6 +78,14 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
   };
 
   const listen = (res: Response, request: ModernRequest) => {
+    if (refusal) {
+      const { status } = refusal;
+      if (--refusal.times <= 0) refusal = null;
+      return fail(
+        res,
+        rpcFailure(status, request.id, -32000, 'The sandbox was told to refuse this subscription.'),
+      );
+    }
     const filter = request.params.notifications;
     if (!filter || typeof filter !== 'object') {
       return invalidParams(res, request, 'subscriptions/listen needs a notifications filter.');
@@ -244,6 +260,9 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
       return ended.length;
     },
     openSubscriptions: () => openSubscriptions.size,
+    refuseSubscriptions: (next) => {
+      refusal = next && next.times > 0 ? { ...next } : null;
+    },
   };
 }
 
