@@ -366,7 +366,11 @@ export class HttpSession {
 /** A 409 (the old connection not yet noticed as gone) or a 429 may pass: they are tried again. */
 const PASSING_REFUSALS = new Set([409, 429]);
 
-function refusedForGood(error: unknown): boolean {
+/**
+ * Whether asking Splattr again would be refused again: a 4xx other than the passing ones, or a
+ * sign-in to make. A 5xx or an unreachable Splattr may come back, and is tried again.
+ */
+export function refusedForGood(error: unknown): boolean {
   if (error instanceof HttpStatusError)
     return error.code < 500 && !PASSING_REFUSALS.has(error.code);
   return error instanceof CompanionError && error.code === 'needs_sign_in';

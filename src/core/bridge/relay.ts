@@ -23,7 +23,13 @@ import {
   withoutModernMeta,
   type LegacyClient,
 } from './eraMapping';
-import { HttpStatusError, RECONNECT_MS, type Outgoing, type UpstreamHandlers } from './httpSession';
+import {
+  HttpStatusError,
+  RECONNECT_MS,
+  refusedForGood,
+  type Outgoing,
+  type UpstreamHandlers,
+} from './httpSession';
 import { SavedCopy } from './savedCopy';
 import { decode, leadingId, membersOf } from './jsonScan';
 import {
@@ -364,12 +370,7 @@ export class Relay {
       .catch((error: unknown) => {
         if (this.subscription !== id || this.closing) return;
         this.options.log.warn('tool list changes not followed', describe(error));
-        const status = httpStatusOf(error);
-        const refused =
-          (status !== undefined && status < 500) ||
-          (error instanceof CompanionError && error.code === 'needs_sign_in');
-        // A refusal would be refused again; an unreachable or failing Splattr may come back.
-        if (refused) this.subscription = undefined;
+        if (refusedForGood(error)) this.subscription = undefined;
         else this.listenAgain();
       });
   }

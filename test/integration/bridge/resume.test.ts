@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -133,6 +135,16 @@ describe('a legacy client and a modern-only Splattr that ends the subscription',
     await bridge?.dispose();
   });
 
+  /** Once the bridge listens again, a change at Splattr reaches the client. */
+  async function expectChangesHeard() {
+    const { controls } = sandbox();
+    await vi.waitFor(() => expect(controls.openSubscriptions()).toBe(1), PATIENCE);
+    const changed = nextListChange();
+    const announced = await client.callTool({ name: 'test_list_changed', arguments: {} });
+    expect(JSON.parse(toolText(announced))).toEqual({ listeners: 1 });
+    await changed;
+  }
+
   it.each([
     { how: 'abruptly (a restart, a proxy’s timeout)', graceful: false },
     { how: 'gracefully (with its result)', graceful: true },
@@ -142,14 +154,51 @@ describe('a legacy client and a modern-only Splattr that ends the subscription',
       const { controls } = sandbox();
       await vi.waitFor(() => expect(controls.openSubscriptions()).toBe(1), PATIENCE);
       expect(controls.endSubscriptions({ graceful })).toBe(1);
-      await vi.waitFor(() => expect(controls.openSubscriptions()).toBe(1), PATIENCE);
-
-      const changed = nextListChange();
-      const announced = await client.callTool({ name: 'test_list_changed', arguments: {} });
-      expect(JSON.parse(toolText(announced))).toEqual({ listeners: 1 });
-      await changed;
+      await expectChangesHeard();
     },
   );
+
+  it('ended, then refused once with a 429 (a rate limit): the bridge listens again after it', async () => {
+    const { controls } = sandbox();
+    await vi.waitFor(() => expect(controls.openSubscriptions()).toBe(1), PATIENCE);
+    controls.refuseSubscriptions({ status: 429, times: 1 });
+    controls.resetMcpRequests();
+    expect(controls.endSubscriptions({ graceful: false })).toBe(1);
+    await expectChangesHeard();
+    // The refused listen, then the one that was acknowledged.
+    expect(controls.mcpRequests().modern['subscriptions/listen']).toBe(2);
+  });
+});
+
+describe('a legacy client and a modern-only Splattr that forbids the subscription', () => {
+  const sandbox = withSandbox({ era: 'modern', testTools: true });
+  let bridge: BridgeHome;
+
+  beforeAll(async () => {
+    bridge = await createBridgeHome(sandbox(), { client: 'cursor' });
+  });
+  afterAll(async () => {
+    await bridge?.dispose();
+  });
+
+  it('a 403 would be refused again: the bridge stops following changes', async () => {
+    const client = await bridge.connect();
+    const { controls } = sandbox();
+    await vi.waitFor(() => expect(controls.openSubscriptions()).toBe(1), PATIENCE);
+    controls.refuseSubscriptions({ status: 403, times: 1 });
+    expect(controls.endSubscriptions({ graceful: false })).toBe(1);
+    const logFile = path.join(bridge.dataDir, 'logs', 'bridge.log');
+    const refusal = 'tool list changes not followed';
+    await vi.waitFor(async () => {
+      expect(await readFile(logFile, 'utf8')).toContain(refusal);
+    }, PATIENCE);
+    // The bridge logs whether it listens again in the same turn as the refusal, so by the time
+    // it has answered a later call, that line would be there.
+    expect((await client.callTool({ name: 'whoami', arguments: {} })).isError).toBeFalsy();
+    const afterRefusal = (await readFile(logFile, 'utf8')).split(refusal).at(-1);
+    expect(afterRefusal).toContain('"status":403');
+    expect(afterRefusal).not.toContain('listening again');
+  });
 });
 
 describe('resuming a stream, against a scripted Splattr', () => {

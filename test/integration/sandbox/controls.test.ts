@@ -158,6 +158,7 @@ describe('sandbox test controls over HTTP', () => {
     expect((await refresh(origin, tokens.clientId, tokens.refreshToken)).status).toBe(500);
     await remote.failTokenEndpoint(null);
     await remote.mcpFaults(null);
+    await remote.refuseSubscriptions(null);
     expect(await remote.cancelledRequests()).toBe(0);
     await remote.deleteClient(tokens.clientId);
     expect(await remote.revokeAccount(DEMO)).toBe(0);
