@@ -1,11 +1,12 @@
-// Bundles the node entries, each into one file: the bridge (so a client launches it fast, loading
-// nothing it does not need) and the CLI (the package's bin). keytar is native and stays external.
+// Bundles the node entries: the bridge (so a client launches it fast, loading nothing it does not
+// need) and the CLI (the package's bin). keytar is native and stays external.
 //
 // `node scripts/build-bridge.mjs` writes what ships, to out/. `--failpoints` writes the build the
 // crash tests use, with SPLATTR_FAILPOINT honoured (src/core/failpoints.ts), to out/failpoints/,
 // which packaging never includes.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 
@@ -34,34 +35,53 @@ const requireBuiltins = {
   },
 };
 
-const entries = { 'bridge/bridge': 'src/bridge/main.ts', 'cli/cli': 'src/cli/main.ts' };
 const failpoints = process.argv.includes('--failpoints');
+const outdir = failpoints ? path.join('out', 'failpoints') : 'out';
 
-await build({
-  entryPoints: Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file))),
-  outdir: failpoints ? path.join('out', 'failpoints') : 'out',
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  // Electron 45's own Node, which runs the bridge in the field (package.json `engines`).
-  target: 'node24',
-  minify: true,
-  sourcemap: false,
-  external: ['keytar'],
-  plugins: [requireBuiltins],
-  define: { __SPLATTR_FAILPOINTS__: String(failpoints) },
-  // Prefer ES modules: jsonc-parser's UMD main requires its parts dynamically, which a bundle breaks.
-  mainFields: ['module', 'main'],
-  // CommonJS dependencies bundled into ES modules still reach for require and __filename
-  // (write-file-atomic names its temporary files after __filename).
-  banner: {
-    js: [
-      "import { createRequire as __cr } from 'node:module';",
-      "import { fileURLToPath as __fu } from 'node:url';",
-      'const require = __cr(import.meta.url);',
-      'const __filename = __fu(import.meta.url);',
-    ].join(' '),
+/** One bundle, `out/<name>.mjs`, of `source` and all it imports. */
+async function bundle(name, source, extra = {}) {
+  if (!existsSync(source)) return;
+  await build({
+    entryPoints: { [name]: source },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    // Electron 45's own Node, which runs the bridge in the field (package.json `engines`).
+    target: 'node24',
+    minify: true,
+    sourcemap: false,
+    external: ['keytar'],
+    plugins: [requireBuiltins, ...(extra.plugins ?? [])],
+    define: { __SPLATTR_FAILPOINTS__: String(failpoints) },
+    // Prefer ES modules: jsonc-parser's UMD main requires its parts dynamically, which a bundle
+    // breaks.
+    mainFields: ['module', 'main'],
+    // CommonJS dependencies bundled into ES modules still reach for require and __filename
+    // (write-file-atomic names its temporary files after __filename).
+    banner: {
+      js: [
+        "import { createRequire as __cr } from 'node:module';",
+        "import { fileURLToPath as __fu } from 'node:url';",
+        'const require = __cr(import.meta.url);',
+        'const __filename = __fu(import.meta.url);',
+      ].join(' '),
+    },
+    logLevel: 'warning',
+  });
+}
+
+// The bridge is two files: its entry sets up the compile cache
+// (src/core/bridge/startup/compileCache.ts), then loads the bridge itself, which is compiled
+// only then. Each file is read whole, so the entry imports the other as it stands beside it.
+const besideEntry = {
+  name: 'bridge-beside-entry',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/run$/ }, () => ({ path: './run.mjs', external: true }));
   },
-  logLevel: 'warning',
-});
+};
+await rm(path.join(outdir, 'bridge'), { recursive: true, force: true });
+await bundle('bridge/bridge', 'src/bridge/main.ts', { plugins: [besideEntry] });
+await bundle('bridge/run', 'src/bridge/run.ts');
+await bundle('cli/cli', 'src/cli/main.ts');

@@ -6,7 +6,7 @@ import { DEMO, FAILPOINT_BUILD } from '../../../support/companion';
 import { toolText } from '../../helpers/sandbox';
 
 /** The bundles as built for packaging (electron-vite, scripts/build-bridge.mjs): the app, the bridge, the CLI. */
-const SHIPPED = ['out/main/index.js', 'out/bridge/bridge.mjs', 'out/cli/cli.mjs'];
+const SHIPPED = ['out/main/index.js', 'out/bridge/run.mjs', 'out/cli/cli.mjs'];
 
 describe('SPLATTR_FAILPOINT, which kills the process, in what ships', () => {
   let sandbox: Sandbox;
@@ -25,7 +25,7 @@ describe('SPLATTR_FAILPOINT, which kills the process, in what ships', () => {
       expect(await readFile(file, 'utf8'), file).not.toContain('SPLATTR_FAILPOINT');
     }
     // The same sources, built for the crash tests: the search above looks for the right thing.
-    for (const file of ['bridge/bridge.mjs', 'cli/cli.mjs']) {
+    for (const file of ['bridge/run.mjs', 'cli/cli.mjs']) {
       expect(await readFile(`${FAILPOINT_BUILD}/${file}`, 'utf8')).toContain('SPLATTR_FAILPOINT');
     }
   });

@@ -66,6 +66,7 @@ describe('what packaging puts in the app (electron-builder with electron-builder
     expect(app.unpacked).toEqual(
       expect.arrayContaining([
         'out/bridge/bridge.mjs',
+        'out/bridge/run.mjs',
         'node_modules/keytar/build/Release/keytar.node',
       ]),
     );

@@ -48,7 +48,7 @@ describe('entries that follow the app when it moves', () => {
     await mkdir(path.dirname(scriptPath), { recursive: true });
     await Promise.all([
       copyFile(process.execPath, command),
-      copyFile(BRIDGE_SCRIPT, scriptPath),
+      cp(path.dirname(BRIDGE_SCRIPT), path.dirname(scriptPath), { recursive: true }),
       cp(path.resolve('node_modules/keytar'), path.join(folder, 'node_modules', 'keytar'), {
         recursive: true,
       }),

@@ -1,5 +1,6 @@
 import { createTokenStore } from '../../credentials/tokenStore';
 import type { RunBridgeOptions, RunningBridge } from '../runBridge';
+import { saveCompiledCode } from './compileCache';
 import { limitCompileTiers } from './compileTiers';
 import { createHeapTrimmer } from './heapTrimmer';
 import { withReadAhead } from './readAhead';
@@ -14,11 +15,19 @@ export type StartBridgeOptions = Omit<
  * and staying small for hours. Everything done for that alone lives behind this call, so the
  * relay's own code stays plain: the keychain read starts before the relay's code loads (it
  * runs on a thread of its own meanwhile), that code loads only then, V8 does not optimise it,
- * and memory is given back when the relay is idle.
+ * what V8 compiled is kept for the next start once the first answer is out, and memory is given
+ * back when the relay is idle.
  */
 export async function startBridge(options: StartBridgeOptions): Promise<RunningBridge> {
   limitCompileTiers();
   const tokenStore = withReadAhead(createTokenStore(), options.connectionId);
   const { runBridge } = await import('../runBridge');
-  return runBridge({ ...options, tokenStore, idle: createHeapTrimmer().idle });
+  const trimmer = createHeapTrimmer();
+  let startedUp = false;
+  const idle = () => {
+    if (!startedUp) saveCompiledCode();
+    startedUp = true;
+    trimmer.idle();
+  };
+  return runBridge({ ...options, tokenStore, idle });
 }
