@@ -1,5 +1,5 @@
-// The bridge as a client launches it (see ./main.ts). stdout carries JSON-RPC
-// only; a start-up failure goes to stderr, which AI clients show in their server logs.
+// The bridge as a client launches it (through ./main.ts). stdout carries JSON-RPC only; a
+// start-up failure goes to stderr, which AI clients show in their server logs.
 import { parseArgs } from 'node:util';
 import { startBridge } from '../core/bridge/startup';
 import { BRIDGE_SCRIPT_NAME, CONNECTION_FLAG, CONNECTION_OPTION } from '../core/bridgeEntry';
