@@ -30,11 +30,14 @@ describe('when Splattr answers 403 insufficient_scope', () => {
     expect(refused.isError).toBe(true);
     expect(toolText(refused)).toBe(SIGN_IN);
     const held = bridge.fixture.record.server.scope;
+    // Both of the bridge's writes: the wider scope, then the sentence for the app. Landing after
+    // the reset below, the second would undo it; a real Reconnect comes seconds later.
     await vi.waitFor(
       async () =>
         expect(await bridge.status()).toMatchObject({
           needsSignIn: true,
           stepUpScope: `${held} crm:write`,
+          lastError: expect.any(String),
         }),
       PATIENCE,
     );
