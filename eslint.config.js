@@ -56,6 +56,16 @@ export default tseslint.config(
     [...nodePatterns, 'electron', '**/core/**', '**/main/**', '**/sandbox/**'],
     'The renderer only talks to window.splattr and imports src/shared.',
   ),
+  {
+    // The bridge runs this code; see src/core/utcTimestamp.ts for what toISOString costs it.
+    files: ['src/core/**', 'src/bridge/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'toISOString', message: 'Use utcTimestamp (src/core/utcTimestamp.ts).' },
+      ],
+    },
+  },
   layer(
     ['bench/**', 'support/**'],
     ['**/test/**'],

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { utcTimestamp } from './utcTimestamp';
 
 const MAX_BYTES = 1024 * 1024;
 
@@ -58,7 +59,7 @@ export function createLogger(dataDir: string, name: string, maxBytes: number = M
 
   function write(level: LogLevel, message: string, details?: unknown): void {
     const extra = details === undefined ? '' : ` ${describe(details)}`;
-    const line = `${new Date().toISOString()} ${level} ${redact(message + extra).replace(/\n/g, '\\n')}\n`;
+    const line = `${utcTimestamp()} ${level} ${redact(message + extra).replace(/\n/g, '\\n')}\n`;
     try {
       if (!folderReady) {
         mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

@@ -1,3 +1,4 @@
+import { utcTimestamp } from '../utcTimestamp';
 import type { SavedServer } from '../registry/statusFiles';
 import type { BridgeLog, BridgeStatusPatch, BridgeStatusSink, ServerEras } from './types';
 
@@ -63,7 +64,7 @@ export class StatusReporter {
 
   private write(patch: BridgeStatusPatch): void {
     this.lastWrite = this.now();
-    const full = { ...patch, lastUsedAt: new Date(this.lastWrite).toISOString() };
+    const full = { ...patch, lastUsedAt: utcTimestamp(this.lastWrite) };
     this.chain = this.chain
       .then(() => this.sink.update(full))
       .catch((error: unknown) =>

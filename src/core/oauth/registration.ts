@@ -1,6 +1,7 @@
 import { registerClient } from '@modelcontextprotocol/sdk/client/auth.js';
 import { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { CompanionError } from '../../shared/errors';
+import { utcTimestamp } from '../utcTimestamp';
 import { sdkMetadata } from './discovery';
 import { signInFetch, type FetchLike } from './http';
 import { requireSecureUrl } from './secureUrl';
@@ -98,7 +99,7 @@ function preRegisteredClient(
       clientId: given.clientId,
       redirectUris: [LOOPBACK_REDIRECT_URI],
       clientName,
-      registeredAt: new Date().toISOString(),
+      registeredAt: utcTimestamp(),
       issuer: server.issuer,
       kind: 'preregistered',
       tokenEndpointAuthMethod: given.clientSecret ? secretMethod(server) : 'none',
@@ -130,7 +131,7 @@ function metadataDocumentClient(server: OAuthServerInfo, choice: ClientChoice): 
     clientId: url.href,
     redirectUris: [LOOPBACK_REDIRECT_URI],
     clientName: choice.clientName,
-    registeredAt: new Date().toISOString(),
+    registeredAt: utcTimestamp(),
     issuer: server.issuer,
     kind: 'cimd',
     tokenEndpointAuthMethod: 'none',
@@ -174,7 +175,7 @@ export async function registerNativeClient(
           ? registered.redirect_uris
           : [LOOPBACK_REDIRECT_URI],
         clientName: registered.client_name ?? options.clientName,
-        registeredAt: new Date().toISOString(),
+        registeredAt: utcTimestamp(),
         issuer: server.issuer,
         kind: 'dcr',
         tokenEndpointAuthMethod: method.success

@@ -4,6 +4,7 @@ import Conf from 'conf';
 import * as z from 'zod/mini';
 import { CompanionError } from '../../shared/errors';
 import { dataDir, ensureDataDir } from '../paths';
+import { utcTimestamp } from '../utcTimestamp';
 import {
   openRegistryReader,
   readRegistryFile,
@@ -110,7 +111,7 @@ export function openRegistry(options: RegistryOptions = {}): Registry {
           ...patch,
           id,
           createdAt: current.createdAt,
-          updatedAt: now().toISOString(),
+          updatedAt: utcTimestamp(now()),
         },
         'connection record',
       );

@@ -2,6 +2,7 @@ import { watch as watchFolder } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod/mini';
+import { utcTimestamp } from '../utcTimestamp';
 import { assertConnectionId, ConnectionIdSchema } from './schema';
 
 /**
@@ -111,7 +112,7 @@ export function openStatusFiles(dataDir: string, now: () => Date = () => new Dat
             ...(patch.serverEras && {
               serverEras: { ...current?.serverEras, ...patch.serverEras },
             }),
-            updatedAt: now().toISOString(),
+            updatedAt: utcTimestamp(now()),
           });
           await writeFileAtomic(fileOf(id), `${JSON.stringify(next)}\n`, { mode: 0o600 });
           return next;

@@ -39,6 +39,7 @@ import { dataDir } from '../paths';
 import { openRegistry } from '../registry/registry';
 import type { ConnectionRecord } from '../registry/schema';
 import { openStatusFiles } from '../registry/statusFiles';
+import { utcTimestamp } from '../utcTimestamp';
 
 export interface CompanionServiceOptions {
   launcher: BridgeLauncher;
@@ -305,7 +306,7 @@ export async function createCompanionService(
           }
         : {}),
     });
-    const now = new Date().toISOString();
+    const now = utcTimestamp();
     const record = registry.put({
       id,
       client: client.id,
