@@ -3,6 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { utcTimestamp } from '../utcTimestamp';
+import { replaceFile } from './replaceFile';
 import { assertConnectionId, ConnectionIdSchema } from './schema';
 
 /**
@@ -93,10 +94,7 @@ export function openStatusFiles(dataDir: string, now: () => Date = () => new Dat
     read,
     async update(id, patch) {
       // Loaded on the first write, which a bridge makes after its first call: not at start-up.
-      const [{ dataLockPath, withLock }, { default: writeFileAtomic }] = await Promise.all([
-        import('../lock'),
-        import('write-file-atomic'),
-      ]);
+      const { dataLockPath, withLock } = await import('../lock');
       await mkdir(folder, { recursive: true, mode: 0o700 });
       // Several bridges and the app update the same file; the lock keeps one from erasing
       // another's `needsSignIn` with a stale read.
@@ -114,7 +112,7 @@ export function openStatusFiles(dataDir: string, now: () => Date = () => new Dat
             }),
             updatedAt: utcTimestamp(now()),
           });
-          await writeFileAtomic(fileOf(id), `${JSON.stringify(next)}\n`, { mode: 0o600 });
+          await replaceFile(fileOf(id), `${JSON.stringify(next)}\n`, 0o600);
           return next;
         },
         STATUS_LOCK,
