@@ -21,17 +21,35 @@ const builtins = new Set(builtinModules);
 const requireBuiltins = {
   name: 'require-node-builtins',
   setup(b) {
-    b.onResolve({ filter: /^[a-z_:/]+$/ }, ({ path: name, namespace }) => {
+    b.onResolve({ filter: /^[a-z0-9_:/]+$/ }, ({ path: name, namespace, kind }) => {
       const builtin = name.replace(/^node:/, '');
       if (!builtins.has(builtin)) return undefined;
-      // The require in the stand-in below is the real one.
-      if (namespace === 'node-builtin') return { path: name, external: true };
+      // A CommonJS dependency's require stays one (the banner's real require), and so does the
+      // one in the stand-in below.
+      if (namespace === 'node-builtin' || kind === 'require-call') {
+        return { path: name, external: true };
+      }
       return { path: builtin, namespace: 'node-builtin' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, ({ path: name }) => ({
-      contents: `module.exports = require(${JSON.stringify(`node:${name}`)});`,
-      loader: 'js',
-    }));
+    // An ES module, not `module.exports = require(…)`: a bundle imports a CommonJS module through
+    // esbuild's __toESM, which asks for the descriptor of every export, and node:util builds its
+    // lazy exports when asked (diff, worker_threads, trace_sigint: 0.7 MiB per bridge). Each
+    // export here reads its one property when used; unused ones are dropped with the annotation.
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, ({ path: name }) => {
+      const specifier = JSON.stringify(`node:${name}`);
+      const exports = Object.keys(process.getBuiltinModule(`node:${name}`))
+        .filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default')
+        .map((key) => `export const ${key} = /* @__PURE__ */ read$(${JSON.stringify(key)});`);
+      return {
+        contents: [
+          `const builtin$ = require(${specifier});`,
+          'const read$ = (key) => builtin$[key];',
+          'export default builtin$;',
+          ...exports,
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
   },
 };
 
