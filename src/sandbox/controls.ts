@@ -4,8 +4,8 @@ import type { McpEra } from './eras';
 import type { GrantDirectory } from './grants';
 import type { McpFault, McpFaults } from './mcpFaults';
 import type { McpRequestCounts, McpRequestLog } from './mcpRequestLog';
-import type { SubscriptionRefusal } from './modernMcp';
 import type { OidcStore } from './oidcStore';
+import type { Refusal } from './refusals';
 import { signInOverHttp, type IssuedTokens } from './signInOverHttp';
 import type { CancellationLog } from './testTools';
 import type { TokenEndpointMonitor } from './tokenEndpoint';
@@ -32,7 +32,7 @@ export interface SandboxControls {
     clientName?: string;
   }): Promise<IssuedTokens>;
   /** The next `times` token requests answer `status` (503 → temporarily_unavailable). */
-  failTokenEndpoint(input: { status: number; times: number } | null): void;
+  failTokenEndpoint(input: Refusal | null): void;
   /** The next `times` /mcp requests fail that way. */
   mcpFaults(input: McpFault | null): void;
   /** How many test_wait calls the client cancelled. */
@@ -50,7 +50,7 @@ export interface SandboxControls {
   /** How many `subscriptions/listen` streams are open. */
   openSubscriptions(): number;
   /** The next `times` `subscriptions/listen` requests are refused with `status` (a 429, a 403). */
-  refuseSubscriptions(input: SubscriptionRefusal | null): void;
+  refuseSubscriptions(input: Refusal | null): void;
   /**
    * Closes every legacy session's GET stream, as a server that has clients poll does (with
    * resumable streams, what it sends meanwhile waits for the client's resumption); returns how
@@ -81,7 +81,7 @@ export function createControls(deps: {
   subscriptions: {
     end: (graceful: boolean) => number;
     open: () => number;
-    refuse: (refusal: SubscriptionRefusal | null) => void;
+    refuse: (refusal: Refusal | null) => void;
   };
   closeGetStreams: () => number;
   requests: McpRequestLog;

@@ -7,8 +7,9 @@ import type { McpEra } from './eras';
 import { requestEra } from './mcpEra';
 import type { McpFaults } from './mcpFaults';
 import type { McpRequestLog } from './mcpRequestLog';
-import { modernMcp, type SubscriptionRefusal } from './modernMcp';
+import { modernMcp } from './modernMcp';
 import type { OrganizationStore } from './organizations';
+import type { Refusal } from './refusals';
 import type { CancellationLog } from './testTools';
 import type { ToolListChanges } from './toolListChanges';
 
@@ -41,7 +42,7 @@ export function mcpEndpoint(options: McpEndpointOptions): {
   /** Ends every open `subscriptions/listen` stream; returns how many. */
   endSubscriptions: (graceful: boolean) => number;
   openSubscriptions: () => number;
-  refuseSubscriptions: (refusal: SubscriptionRefusal | null) => void;
+  refuseSubscriptions: (refusal: Refusal | null) => void;
   /** Closes every legacy session's GET stream; returns how many sessions there are. */
   closeGetStreams: () => number;
   close: () => Promise<void>;

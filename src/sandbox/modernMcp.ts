@@ -12,6 +12,7 @@ import {
   type ModernRequest,
   type RpcFailure,
 } from './modernRequests';
+import { PendingRefusal, type Refusal } from './refusals';
 import { RequestStates, type RequestBinding } from './requestState';
 import { ResponseChannel } from './sse';
 
@@ -24,11 +25,6 @@ const CAPABILITY_FOR: Record<string, string> = {
   'sampling/createMessage': 'sampling',
   'roots/list': 'roots',
 };
-
-export interface SubscriptionRefusal {
-  status: number;
-  times: number;
-}
 
 /**
  * MCP 2026-07-28 over Streamable HTTP, stateless: every POST carries its version and the client's
@@ -46,11 +42,11 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
   endSubscriptions: (graceful: boolean) => number;
   openSubscriptions: () => number;
   /** The next `times` subscriptions are refused with `status`, as a rate limit or a policy does. */
-  refuseSubscriptions: (refusal: SubscriptionRefusal | null) => void;
+  refuseSubscriptions: (refusal: Refusal | null) => void;
 } {
   const states = new RequestStates();
   const openSubscriptions = new Set<(graceful: boolean) => void>();
-  let refusal: SubscriptionRefusal | null = null;
+  const refusal = new PendingRefusal();
 
   const withServerInfo = (result: Record<string, unknown>) => ({
     resultType: 'complete',
@@ -78,9 +74,8 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
   };
 
   const listen = (res: Response, request: ModernRequest) => {
-    if (refusal) {
-      const { status } = refusal;
-      if (--refusal.times <= 0) refusal = null;
+    const status = refusal.take();
+    if (status !== undefined) {
       return fail(
         res,
         rpcFailure(status, request.id, -32000, 'The sandbox was told to refuse this subscription.'),
@@ -260,9 +255,7 @@ export function modernMcp(options: McpServerOptions & { era: () => McpEra; origi
       return ended.length;
     },
     openSubscriptions: () => openSubscriptions.size,
-    refuseSubscriptions: (next) => {
-      refusal = next && next.times > 0 ? { ...next } : null;
-    },
+    refuseSubscriptions: (next) => refusal.set(next),
   };
 }
 

@@ -1,4 +1,5 @@
 import type Provider from 'oidc-provider';
+import { PendingRefusal, type Refusal } from './refusals';
 
 type KoaMiddleware = Parameters<Provider['use']>[0];
 type KoaContext = Parameters<KoaMiddleware>[0];
@@ -11,7 +12,7 @@ const TOKEN_PATH = '/token';
  */
 export class TokenEndpointMonitor {
   private counts: Record<string, number> = {};
-  private failure: { status: number; remaining: number } | null = null;
+  private readonly failure = new PendingRefusal();
 
   counted(): Record<string, number> {
     return { ...this.counts };
@@ -21,16 +22,14 @@ export class TokenEndpointMonitor {
     this.counts = {};
   }
 
-  fail(input: { status: number; times: number } | null): void {
-    this.failure =
-      input && input.times > 0 ? { status: input.status, remaining: input.times } : null;
+  fail(input: Refusal | null): void {
+    this.failure.set(input);
   }
 
   readonly middleware: KoaMiddleware = async (ctx, next) => {
     if (ctx.method !== 'POST' || ctx.path !== TOKEN_PATH) return next();
-    if (this.failure) {
-      const { status } = this.failure;
-      if (--this.failure.remaining <= 0) this.failure = null;
+    const status = this.failure.take();
+    if (status !== undefined) {
       this.count(await grantTypeOfUnreadBody(ctx));
       ctx.status = status;
       ctx.body =
