@@ -67,6 +67,7 @@ export function remoteControls(origin: string, controlToken: string): RemoteCont
     openSubscriptions: () => call('openSubscriptions'),
     refuseSubscriptions: (input) => call('refuseSubscriptions', input),
     closeGetStreams: () => call('closeGetStreams'),
+    refuseGetStreams: (input) => call('refuseGetStreams', input),
     mcpRequests: () => call('mcpRequests'),
     resetMcpRequests: () => call('resetMcpRequests'),
     moveAuthorizationServer: () => call('moveAuthorizationServer'),

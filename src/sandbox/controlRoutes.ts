@@ -54,6 +54,7 @@ const COMMANDS: {
   openSubscriptions: (c) => c.openSubscriptions(),
   refuseSubscriptions: (c, body) => c.refuseSubscriptions(Refusal.parse(body)),
   closeGetStreams: (c) => c.closeGetStreams(),
+  refuseGetStreams: (c, body) => c.refuseGetStreams(Refusal.parse(body)),
 };
 
 /**

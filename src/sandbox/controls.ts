@@ -57,6 +57,11 @@ export interface SandboxControls {
    * many sessions there are.
    */
   closeGetStreams(): number;
+  /**
+   * The next `times` legacy GET streams (a session's own, or a resumption) are refused with
+   * `status` (a 429, a 403).
+   */
+  refuseGetStreams(input: Refusal | null): void;
   /** MCP requests served since start or the last reset, by era and JSON-RPC method (or verb). */
   mcpRequests(): McpRequestCounts;
   resetMcpRequests(): void;
@@ -83,7 +88,10 @@ export function createControls(deps: {
     open: () => number;
     refuse: (refusal: Refusal | null) => void;
   };
-  closeGetStreams: () => number;
+  getStreams: {
+    close: () => number;
+    refuse: (refusal: Refusal | null) => void;
+  };
   requests: McpRequestLog;
 }): SandboxControls {
   const { accounts, grants } = deps;
@@ -120,7 +128,8 @@ export function createControls(deps: {
     endSubscriptions: ({ graceful }) => deps.subscriptions.end(graceful),
     openSubscriptions: () => deps.subscriptions.open(),
     refuseSubscriptions: (input) => deps.subscriptions.refuse(input),
-    closeGetStreams: () => deps.closeGetStreams(),
+    closeGetStreams: () => deps.getStreams.close(),
+    refuseGetStreams: (input) => deps.getStreams.refuse(input),
     mcpRequests: () => deps.requests.counted(),
     resetMcpRequests: () => deps.requests.reset(),
     moveAuthorizationServer: () => deps.moveAuthorizationServer(),

@@ -188,7 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       open: mcp.openSubscriptions,
       refuse: mcp.refuseSubscriptions,
     },
-    closeGetStreams: mcp.closeGetStreams,
+    getStreams: { close: mcp.closeGetStreams, refuse: mcp.refuseGetStreams },
     requests,
   });
 

@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { SessionEventStore } from './eventStore';
 import type { AuthenticatedRequest } from './mcpAuth';
 import { buildMcpServer, type McpServerOptions } from './mcpServer';
+import { PendingRefusal, type Refusal } from './refusals';
 
 /** Streams with event ids, which a client resumes after `retryMs` when the server closes them. */
 export interface ResumableStreams {
@@ -22,9 +23,15 @@ export function legacyMcp(options: McpServerOptions & { resumableStreams?: Resum
   handle: (req: AuthenticatedRequest, res: Response) => Promise<void>;
   /** Closes every session's GET stream (with resumable streams, the client resumes it). */
   closeGetStreams: () => number;
+  /**
+   * The next `times` GET streams (the session's own, or a resumption) are refused with `status`,
+   * as a rate limit or a policy does.
+   */
+  refuseGetStreams: (refusal: Refusal | null) => void;
   close: () => Promise<void>;
 } {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const getRefusal = new PendingRefusal();
 
   const newSession = async () => {
     const server = buildMcpServer(options);
@@ -58,6 +65,10 @@ export function legacyMcp(options: McpServerOptions & { resumableStreams?: Resum
 
   return {
     handle: async (req, res) => {
+      const refused = req.method === 'GET' ? getRefusal.take() : undefined;
+      if (refused !== undefined) {
+        return rpcError(res, refused, 'The sandbox was told to refuse this stream.');
+      }
       const sessionId = req.headers['mcp-session-id'];
       let transport = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
       if (!transport) {
@@ -73,6 +84,7 @@ export function legacyMcp(options: McpServerOptions & { resumableStreams?: Resum
       for (const transport of sessions.values()) transport.closeStandaloneSSEStream();
       return sessions.size;
     },
+    refuseGetStreams: (refusal) => getRefusal.set(refusal),
     close: async () => {
       await Promise.all([...sessions.values()].map((transport) => transport.close()));
       sessions.clear();

@@ -45,6 +45,7 @@ export function mcpEndpoint(options: McpEndpointOptions): {
   refuseSubscriptions: (refusal: Refusal | null) => void;
   /** Closes every legacy session's GET stream; returns how many sessions there are. */
   closeGetStreams: () => number;
+  refuseGetStreams: (refusal: Refusal | null) => void;
   close: () => Promise<void>;
 } {
   const router = express.Router();
@@ -110,6 +111,7 @@ export function mcpEndpoint(options: McpEndpointOptions): {
     openSubscriptions: () => modern.openSubscriptions(),
     refuseSubscriptions: (refusal) => modern.refuseSubscriptions(refusal),
     closeGetStreams: () => legacy.closeGetStreams(),
+    refuseGetStreams: (refusal) => legacy.refuseGetStreams(refusal),
     close: async () => {
       modern.endSubscriptions(true);
       await legacy.close();

@@ -122,6 +122,22 @@ describe('sandbox test controls', () => {
     controls.mcpFaults({ mode: 'slow', times: 1, delayMs: 50 });
     expect((await post()).status).toBe(400);
   });
+
+  it('refuseGetStreams refuses the next legacy GET streams with its status, then lets them through', async () => {
+    const { mcpUrl, controls } = sandbox();
+    const tokens = await controls.issueTokens({ email: DEMO });
+    const get = async () => {
+      const answer = await fetch(mcpUrl, {
+        headers: { Authorization: `Bearer ${tokens.accessToken}`, accept: 'text/event-stream' },
+      });
+      await answer.body?.cancel();
+      return answer.status;
+    };
+    controls.refuseGetStreams({ status: 429, times: 2 });
+    expect([await get(), await get()]).toEqual([429, 429]);
+    // Through to the server: a GET stream needs a session, which this one has not.
+    expect(await get()).toBe(400);
+  });
 });
 
 describe('sandbox test controls over HTTP', () => {
@@ -159,6 +175,7 @@ describe('sandbox test controls over HTTP', () => {
     await remote.failTokenEndpoint(null);
     await remote.mcpFaults(null);
     await remote.refuseSubscriptions(null);
+    await remote.refuseGetStreams(null);
     expect(await remote.cancelledRequests()).toBe(0);
     await remote.deleteClient(tokens.clientId);
     expect(await remote.revokeAccount(DEMO)).toBe(0);
