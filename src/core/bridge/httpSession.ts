@@ -45,6 +45,8 @@ export interface UpstreamHandlers {
   tooLarge(answering: RequestId | undefined): void;
   /** A stream that outlives `send` broke (diagnostics only). */
   error(error: unknown): void;
+  /** The GET stream ended, or was refused in a way that may pass: it opens again in `inMs`. */
+  listeningAgain(inMs: number): void;
   /** Whether the answer to `id` is still awaited: a broken stream is resumed only while it is. */
   awaits(id: RequestId): boolean;
   /**
@@ -330,35 +332,43 @@ export class HttpSession {
 
   /**
    * The GET stream, on which Splattr sends what is not an answer to one request. It is opened
-   * again when it ends, resuming after its last event when Splattr gives event ids.
+   * again when it ends, resuming after its last event when Splattr gives event ids, or when it
+   * fails in a way that may pass (refusedForGood).
    */
   private listen(attempt: number): void {
     if (this.listening || this.closed || !this.sessionId) return;
     this.listening = true;
-    let retry = true;
+    let again = true;
+    let resumptionRefused = false;
     const cursor = this.getStream;
     void this.authorised('GET', undefined, 'text/event-stream', undefined, cursor.lastEventId)
       .then(async (answer) => {
         const status = answer.statusCode ?? 0;
         if (status < 200 || status >= 300) {
           answer.resume();
-          // 405: Splattr offers no such stream; other refusals would be refused again, except
-          // a resumption Splattr cannot serve, after which a new stream is opened.
-          retry = status >= 500 || (cursor.lastEventId !== undefined && status !== 405);
+          resumptionRefused = cursor.lastEventId !== undefined;
           cursor.lastEventId = undefined;
-          if (status !== 405) throw new HttpStatusError(status, 'Failed to open the SSE stream');
-          return;
+          // 405: Splattr offers no such stream, which is no error.
+          if (status === 405) {
+            again = false;
+            return;
+          }
+          throw new HttpStatusError(status, 'Failed to open the SSE stream');
         }
         attempt = 0;
         await this.readEvents(answer, cursor);
       })
       .catch((error: unknown) => {
+        // A resumption Splattr cannot serve is followed by a new stream, without Last-Event-ID.
+        again = resumptionRefused || !refusedForGood(error);
         if (!this.closed) this.options.handlers.error(error);
       })
       .finally(() => {
         this.listening = false;
-        if (!retry || this.closed || attempt >= RECONNECT_MS.length) return;
-        setTimeout(() => this.listen(attempt + 1), reconnectDelay(cursor, attempt)).unref();
+        if (!again || this.closed || attempt >= RECONNECT_MS.length) return;
+        const delay = reconnectDelay(cursor, attempt);
+        this.options.handlers.listeningAgain(delay);
+        setTimeout(() => this.listen(attempt + 1), delay).unref();
       });
   }
 }

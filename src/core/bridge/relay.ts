@@ -570,6 +570,8 @@ export class Relay {
       message: (bytes, answering) => this.fromUpstream(bytes, answering),
       tooLarge: (answering) => this.answerTooLarge(answering),
       error: (error) => this.options.log.warn('upstream stream error', describe(error)),
+      listeningAgain: (inMs) =>
+        this.options.log.info('GET stream ended; opening it again', { inMs }),
       awaits: (id) => this.awaits(id),
       unanswered: (id, error) => this.unanswered(id, error),
     });

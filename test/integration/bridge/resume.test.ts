@@ -201,25 +201,72 @@ describe('a legacy client and a modern-only Splattr that forbids the subscriptio
   });
 });
 
+describe('a legacy Splattr that refuses the GET stream', () => {
+  const sandbox = withSandbox({ era: 'legacy', testTools: true });
+  let bridge: BridgeHome;
+  const bridgeLog = () => readFile(path.join(bridge.dataDir, 'logs', 'bridge.log'), 'utf8');
+
+  beforeAll(async () => {
+    bridge = await createBridgeHome(sandbox(), { client: 'cursor' });
+  });
+  afterAll(async () => {
+    await bridge?.dispose();
+  });
+
+  it('with a 429 (a rate limit): the bridge opens it again after its backoff, and the client still hears of changes', async () => {
+    const { controls } = sandbox();
+    controls.refuseGetStreams({ status: 429, times: 1 });
+    controls.resetMcpRequests();
+    const client = await bridge.connect();
+    let changes = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      changes += 1;
+    });
+    // What is announced before the bridge's GET stream is open reaches no one, so this
+    // announces until one lands.
+    await vi.waitFor(async () => {
+      await client.callTool({ name: 'test_list_changed', arguments: {} });
+      expect(changes).toBeGreaterThan(0);
+    }, PATIENCE);
+    // The refused GET, then the one that was served.
+    expect(controls.mcpRequests().legacy.GET).toBe(2);
+    await client.close();
+  });
+
+  it('with a 403, which would be refused again: the bridge does not open it again', async () => {
+    const { controls } = sandbox();
+    controls.refuseGetStreams({ status: 403, times: 1 });
+    const client = await bridge.connect();
+    const refusal = 'upstream stream error';
+    await vi.waitFor(async () => {
+      expect((await bridgeLog()).split(refusal).at(-1)).toContain('"status":403');
+    }, PATIENCE);
+    // The bridge logs whether it opens the stream again in the same turn as the refusal, so by
+    // the time it has answered a later call, that line would be there.
+    expect((await client.callTool({ name: 'whoami', arguments: {} })).isError).toBeFalsy();
+    expect((await bridgeLog()).split(refusal).at(-1)).not.toContain('opening it again');
+  });
+});
+
 describe('resuming a stream, against a scripted Splattr', () => {
   const PRIMED = 'id: e1\nretry: 0\ndata: \n\n';
   const RESULT = '{"jsonrpc":"2.0","id":7,"result":{}}';
 
   /**
-   * Answers the POST with a stream that primes an event id, asks for no wait and ends at once;
-   * each resuming GET gets `resumed(n)` (by default the same again: nothing new).
+   * Answers the POST with `posted`, by default a stream that primes an event id, asks for no
+   * wait and ends at once; each GET gets `resumed(n)` (by default the same again: nothing new).
    */
   async function scriptedSplattr(
     resumed: (n: number) => { status: number; body: string } = () => ({
       status: 200,
       body: PRIMED,
     }),
+    posted = { status: 200, body: PRIMED },
   ) {
     const gets: Array<{ lastEventId?: string; sessionId?: string }> = [];
     const server = http.createServer((req, res) => {
       req.resume();
-      const { status, body } =
-        req.method === 'GET' ? resumed(gets.length) : { status: 200, body: PRIMED };
+      const { status, body } = req.method === 'GET' ? resumed(gets.length) : posted;
       if (req.method === 'GET') {
         gets.push({
           lastEventId: req.headers['last-event-id'] as string | undefined,
@@ -234,8 +281,8 @@ describe('resuming a stream, against a scripted Splattr', () => {
     return { url: new URL(`http://127.0.0.1:${port}/mcp`), gets, server };
   }
 
-  /** A tools/call (id 7) through an HttpSession alone; `ended` is what the relay would hear. */
-  async function callThrough(url: URL, modern = false) {
+  /** An HttpSession alone; `outcome` is what the relay would hear of the call with id 7. */
+  function sessionAt(url: URL) {
     const agent = new http.Agent();
     const transportFor: TransportFor = async () => ({
       agent,
@@ -256,10 +303,21 @@ describe('resuming a stream, against a scripted Splattr', () => {
         },
         tooLarge: () => undefined,
         error: () => undefined,
+        listeningAgain: () => undefined,
         awaits: () => true,
         unanswered: (id) => ended(`unanswered: ${String(id)}`),
       },
     });
+    const close = () => {
+      session.close();
+      agent.destroy();
+    };
+    return { session, outcome, close };
+  }
+
+  /** A tools/call (id 7) through an HttpSession alone. */
+  async function callThrough(url: URL, modern = false) {
+    const { session, outcome, close } = sessionAt(url);
     const bytes = Buffer.from('{"jsonrpc":"2.0","id":7,"method":"tools/call"}');
     await session.send({
       bytes,
@@ -267,10 +325,6 @@ describe('resuming a stream, against a scripted Splattr', () => {
       method: 'tools/call',
       ...(modern && { modern: { protocolVersion: '2026-07-28' } }),
     });
-    const close = () => {
-      session.close();
-      agent.destroy();
-    };
     return { outcome, close };
   }
 
@@ -293,6 +347,25 @@ describe('resuming a stream, against a scripted Splattr', () => {
     expect(await call.outcome).toBe(`answered: ${RESULT}`);
     expect(splattr.gets).toHaveLength(2);
     call.close();
+    splattr.server.close();
+  });
+
+  it('opens a new GET stream, without Last-Event-ID, when Splattr refuses to resume it', async () => {
+    const streams = [
+      { status: 200, body: PRIMED }, // the session's stream: an event id, then it ends
+      { status: 403, body: '' }, // its resumption, refused: final, but not for a new stream
+    ];
+    // Then a 405 (no GET stream offered), after which nothing is opened again.
+    const splattr = await scriptedSplattr((n) => streams[n] ?? { status: 405, body: '' }, {
+      status: 202,
+      body: '',
+    });
+    const { session, close } = sessionAt(splattr.url);
+    const initialized = '{"jsonrpc":"2.0","method":"notifications/initialized"}';
+    await session.send({ bytes: Buffer.from(initialized), method: 'notifications/initialized' });
+    await vi.waitFor(() => expect(splattr.gets).toHaveLength(3), PATIENCE);
+    expect(splattr.gets.map((get) => get.lastEventId)).toEqual([undefined, 'e1', undefined]);
+    close();
     splattr.server.close();
   });
 
