@@ -117,7 +117,6 @@ interface Waiter {
 }
 
 export class BusConnection {
-  closed = false;
   private serial = 0;
   private inbox: Buffer;
   private readonly replies = new Map<number, Waiter>();
@@ -132,6 +131,11 @@ export class BusConnection {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error) => this.close(error));
     socket.on('close', () => this.close(new Error('the session bus closed the connection')));
+  }
+
+  /** Also once the socket was destroyed and before its close event, which comes later. */
+  get closed(): boolean {
+    return this.socket.destroyed;
   }
 
   /** Calls a method and resolves with its reply's body; an error reply rejects as DBusError. */
@@ -253,8 +257,6 @@ export class BusConnection {
   }
 
   private close(error: Error): void {
-    if (this.closed) return;
-    this.closed = true;
     this.socket.destroy();
     for (const waiter of [...this.replies.values(), ...this.signals.values()]) waiter.reject(error);
   }
