@@ -1,11 +1,10 @@
 import { createClientSecretStore } from '../../credentials/clientSecretStore';
-import type { KeychainBackend } from '../../credentials/keychain';
-import { secretServiceKeychain } from '../../credentials/secretService/secretServiceKeychain';
 import { createTokenStore } from '../../credentials/tokenStore';
 import type { RunBridgeOptions, RunningBridge } from '../runBridge';
 import { saveCompiledCode } from './compileCache';
 import { limitCompileTiers } from './compileTiers';
 import { createHeapTrimmer } from './heapTrimmer';
+import { bridgeKeychain } from './keychain';
 import { withReadAhead } from './readAhead';
 
 export type StartBridgeOptions = Omit<
@@ -14,21 +13,12 @@ export type StartBridgeOptions = Omit<
 >;
 
 /**
- * On Linux the bridge speaks to the Secret Service itself: keytar would cost each bridge about
- * 7 MiB of libsecret and glib (secretService/secretServiceKeychain.ts). Elsewhere, and in the
- * app and the CLI, keytar (undefined here); the entries are the same either way.
- */
-function bridgeKeychain(): KeychainBackend | undefined {
-  return process.platform === 'linux' ? secretServiceKeychain() : undefined;
-}
-
-/**
  * Starts the bridge the way a client launch needs it: answering `initialize` soon after spawn
  * and staying small for hours. Everything done for that alone lives behind this call, so the
  * relay's own code stays plain: the keychain read starts before the relay's code loads (its
- * round trips to the keyring go on while that code is read), that code loads only then, V8 does not optimise it,
- * what V8 compiled is kept for the next start once the first answer is out, and memory is given
- * back when the relay is idle.
+ * round trips to the keyring go on while that code is read), that code loads only then, V8
+ * does not optimise it, what V8 compiled is kept for the next start once the first answer is
+ * out, and memory is given back when the relay is idle.
  */
 export async function startBridge(options: StartBridgeOptions): Promise<RunningBridge> {
   limitCompileTiers();
