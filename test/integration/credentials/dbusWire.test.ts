@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { DBusValue } from '../../../src/core/credentials/secretService/wire';
 import {
   sessionBus,
   type BusConnection,
@@ -24,6 +25,22 @@ const TEST: Target = {
   path: '/splattr/test',
   interface: 'splattr.Test',
 };
+
+/** Each basic type as we hold it, as dbus-send writes it and as dbus-monitor prints it. */
+const BASICS: Array<[string, DBusValue, string, string]> = [
+  ['y', 255, 'byte:255', 'byte 255'],
+  ['s', 'é', 'string:é', 'string "é"'],
+  ['x', -9007199254740993n, 'int64:-9007199254740993', 'int64 -9007199254740993'],
+  ['b', true, 'boolean:true', 'boolean true'],
+  ['n', -2, 'int16:-2', 'int16 -2'],
+  ['q', 65535, 'uint16:65535', 'uint16 65535'],
+  ['i', -5, 'int32:-5', 'int32 -5'],
+  ['t', 18446744073709551615n, 'uint64:18446744073709551615', 'uint64 18446744073709551615'],
+  ['d', 0.5, 'double:0.5', 'double 0.5'],
+  ['o', '/a/b', 'objpath:/a/b', 'object path "/a/b"'],
+];
+const basicSignature = BASICS.map(([type]) => type).join('');
+const basicValues = BASICS.map(([, value]) => value);
 
 let connection: BusConnection;
 beforeAll(async () => {
@@ -66,17 +83,8 @@ describe('D-Bus messages on the real session bus', () => {
     monitor.stdout.setEncoding('utf8').on('data', (text: string) => (printed += text));
     try {
       await once(monitor.stdout, 'data'); // it is a monitor once it says so
-      const sent = connection.call(TEST, 'Values', 'ysxbnqitdogv(yt)a{sx}ayuas', [
-        255,
-        'é',
-        -9007199254740993n,
-        true,
-        -2,
-        65535,
-        -5,
-        18446744073709551615n,
-        0.5,
-        '/a/b',
+      const sent = connection.call(TEST, 'Values', `${basicSignature}gv(yt)a{sx}ayuas`, [
+        ...basicValues,
         'a{sv}',
         { signature: 't', value: 3n },
         [1, 2n],
@@ -94,16 +102,7 @@ describe('D-Bus messages on the real session bus', () => {
     }
     const values = printed.split('member=Values\n')[1]?.split('\nmethod call')[0];
     expect(values?.split('\n').map((line) => line.trim())).toEqual([
-      'byte 255',
-      'string "é"',
-      'int64 -9007199254740993',
-      'boolean true',
-      'int16 -2',
-      'uint16 65535',
-      'int32 -5',
-      'uint64 18446744073709551615',
-      'double 0.5',
-      'object path "/a/b"',
+      ...BASICS.map(([, , , shown]) => shown),
       'signature "a{sv}"',
       'variant       uint64 3',
       'struct {',
@@ -135,16 +134,7 @@ describe('D-Bus messages on the real session bus', () => {
           '--type=signal',
           match.path,
           `${match.interface}.${match.member}`,
-          'byte:255',
-          'string:é',
-          'int64:-9007199254740993',
-          'boolean:true',
-          'int16:-2',
-          'uint16:65535',
-          'int32:-5',
-          'uint64:18446744073709551615',
-          'double:0.5',
-          'objpath:/a/b',
+          ...BASICS.map(([, , written]) => written),
           'variant:uint64:3',
           'dict:string:int64:k,7,second,-1',
           'array:string:a,bb',
@@ -153,16 +143,7 @@ describe('D-Bus messages on the real session bus', () => {
       30_000,
     );
     expect(body).toEqual([
-      255,
-      'é',
-      -9007199254740993n,
-      true,
-      -2,
-      65535,
-      -5,
-      18446744073709551615n,
-      0.5,
-      '/a/b',
+      ...basicValues,
       { signature: 't', value: 3n },
       [
         ['k', 7n],

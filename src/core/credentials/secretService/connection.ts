@@ -147,17 +147,17 @@ export class BusConnection {
   ): Promise<DBusValue[]> {
     if (this.closed) return Promise.reject(new Error('the session bus connection is closed'));
     const serial = ++this.serial;
+    // Encoded first: a value that does not fit its signature throws before anything waits.
+    const message = encodeMessage({
+      type: MessageType.call,
+      serial,
+      ...target,
+      member,
+      signature,
+      body,
+    });
     const reply = this.wait(this.replies, serial, `${target.interface}.${member}`);
-    this.socket.write(
-      encodeMessage({
-        type: MessageType.call,
-        serial,
-        ...target,
-        member,
-        signature,
-        body,
-      }),
-    );
+    this.socket.write(message);
     return reply;
   }
 
@@ -178,12 +178,13 @@ export class BusConnection {
       `${match.interface}.${match.member}`,
       timeoutMs,
     );
+    // Left unawaited when `start` fails; settled in any case below.
+    received.catch(() => undefined);
     try {
       await start();
       return await received;
     } finally {
-      this.signals.delete(match);
-      this.ref();
+      this.signals.get(match)?.reject(new Error('no longer waited for'));
       this.call(BUS, 'RemoveMatch', 's', [rule]).catch(() => undefined);
     }
   }

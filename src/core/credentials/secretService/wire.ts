@@ -48,27 +48,57 @@ const HEADER_FIELDS = [
 const MAX_ARRAY = 1 << 26;
 const MAX_MESSAGE = 1 << 27;
 
+interface NumberType {
+  size: number;
+  write(buffer: Buffer, value: DBusValue, at: number): unknown;
+  read(buffer: Buffer, at: number, little: boolean): number | bigint;
+}
+
+/** The fixed-size numbers; each is aligned to its size. */
+const NUMBERS: Partial<Record<string, NumberType>> = {
+  y: { size: 1, write: (b, v, at) => b.writeUInt8(num(v), at), read: (b, at) => b.readUInt8(at) },
+  n: {
+    size: 2,
+    write: (b, v, at) => b.writeInt16LE(num(v), at),
+    read: (b, at, le) => (le ? b.readInt16LE(at) : b.readInt16BE(at)),
+  },
+  q: {
+    size: 2,
+    write: (b, v, at) => b.writeUInt16LE(num(v), at),
+    read: (b, at, le) => (le ? b.readUInt16LE(at) : b.readUInt16BE(at)),
+  },
+  i: {
+    size: 4,
+    write: (b, v, at) => b.writeInt32LE(num(v), at),
+    read: (b, at, le) => (le ? b.readInt32LE(at) : b.readInt32BE(at)),
+  },
+  u: {
+    size: 4,
+    write: (b, v, at) => b.writeUInt32LE(num(v), at),
+    read: (b, at, le) => (le ? b.readUInt32LE(at) : b.readUInt32BE(at)),
+  },
+  x: {
+    size: 8,
+    write: (b, v, at) => b.writeBigInt64LE(big(v), at),
+    read: (b, at, le) => (le ? b.readBigInt64LE(at) : b.readBigInt64BE(at)),
+  },
+  t: {
+    size: 8,
+    write: (b, v, at) => b.writeBigUInt64LE(big(v), at),
+    read: (b, at, le) => (le ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at)),
+  },
+  d: {
+    size: 8,
+    write: (b, v, at) => b.writeDoubleLE(num(v), at),
+    read: (b, at, le) => (le ? b.readDoubleLE(at) : b.readDoubleBE(at)),
+  },
+};
+
+const ALIGNMENTS: Partial<Record<string, number>> = { b: 4, s: 4, o: 4, a: 4, '(': 8, '{': 8 };
+
 function alignmentOf(type: string): number {
-  switch (type[0]) {
-    case 'n':
-    case 'q':
-      return 2;
-    case 'b':
-    case 'i':
-    case 'u':
-    case 's':
-    case 'o':
-    case 'a':
-      return 4;
-    case 'x':
-    case 't':
-    case 'd':
-    case '(':
-    case '{':
-      return 8;
-    default:
-      return 1;
-  }
+  const code = type[0] ?? '';
+  return NUMBERS[code]?.size ?? ALIGNMENTS[code] ?? 1;
 }
 
 /** The complete types a signature lists, in order: `a{sv}(oayays)b` → `a{sv}`, `(oayays)`, `b`. */
@@ -144,33 +174,11 @@ class Writer {
 
   write(type: string, value: DBusValue): void {
     this.align(alignmentOf(type));
+    const number = NUMBERS[type[0] ?? ''];
+    if (number) return this.put(number.size, (b, at) => number.write(b, value, at));
     switch (type[0]) {
-      case 'y':
-        this.put(1, (b, at) => b.writeUInt8(num(value), at));
-        return;
       case 'b':
         this.u32(bool(value) ? 1 : 0);
-        return;
-      case 'n':
-        this.put(2, (b, at) => b.writeInt16LE(num(value), at));
-        return;
-      case 'q':
-        this.put(2, (b, at) => b.writeUInt16LE(num(value), at));
-        return;
-      case 'i':
-        this.put(4, (b, at) => b.writeInt32LE(num(value), at));
-        return;
-      case 'u':
-        this.u32(num(value));
-        return;
-      case 'x':
-        this.put(8, (b, at) => b.writeBigInt64LE(big(value), at));
-        return;
-      case 't':
-        this.put(8, (b, at) => b.writeBigUInt64LE(big(value), at));
-        return;
-      case 'd':
-        this.put(8, (b, at) => b.writeDoubleLE(num(value), at));
         return;
       case 's':
       case 'o': {
@@ -260,30 +268,15 @@ class Reader {
 
   read(type: string): DBusValue {
     const b = this.buffer;
-    const le = this.little;
     this.align(alignmentOf(type));
+    const number = NUMBERS[type[0] ?? ''];
+    if (number) return number.read(b, this.take(number.size), this.little);
     switch (type[0]) {
-      case 'y':
-        return b.readUInt8(this.take(1));
       case 'b': {
         const value = this.u32();
         if (value > 1) throw new WireError('boolean out of range');
         return value === 1;
       }
-      case 'n':
-        return le ? b.readInt16LE(this.take(2)) : b.readInt16BE(this.take(2));
-      case 'q':
-        return le ? b.readUInt16LE(this.take(2)) : b.readUInt16BE(this.take(2));
-      case 'i':
-        return le ? b.readInt32LE(this.take(4)) : b.readInt32BE(this.take(4));
-      case 'u':
-        return this.u32();
-      case 'x':
-        return le ? b.readBigInt64LE(this.take(8)) : b.readBigInt64BE(this.take(8));
-      case 't':
-        return le ? b.readBigUInt64LE(this.take(8)) : b.readBigUInt64BE(this.take(8));
-      case 'd':
-        return le ? b.readDoubleLE(this.take(8)) : b.readDoubleBE(this.take(8));
       case 's':
       case 'o':
         return this.text(this.u32(), 'utf8');
