@@ -115,6 +115,24 @@ describe('our Secret Service client and keytar, on the same keyring', () => {
     expect(await ours.getPassword(SERVICE, b)).toBe(long);
   });
 
+  it('lets its process exit when no call waits, and reads again after an idle turn', async () => {
+    const account = newAccount();
+    await keytar.setPassword(SERVICE, account, 'stored');
+    const module = path.resolve('src/core/credentials/secretService/secretServiceKeychain.ts');
+    const read = `keychain.getPassword(${JSON.stringify(SERVICE)}, ${JSON.stringify(account)})`;
+    const script = `import { secretServiceKeychain } from ${JSON.stringify(module)};
+      const keychain = secretServiceKeychain();
+      const first = await ${read};
+      setImmediate(async () => process.stdout.write(JSON.stringify([first, await ${read}])));`;
+    // A socket that kept the loop alive would hold the process until this bound kills it.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { timeout: 30_000 },
+    );
+    expect(JSON.parse(stdout)).toEqual(['stored', 'stored']);
+  });
+
   it('connects again after the socket closed, without being asked to', async () => {
     const bus = sessionBus();
     const first = await bus.connection();
