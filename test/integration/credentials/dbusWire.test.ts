@@ -125,7 +125,12 @@ describe('D-Bus messages on the real session bus', () => {
   });
 
   it('reads every type as libdbus wrote it, in a signal from dbus-send', async () => {
-    const match = { path: '/splattr/test', interface: TEST.interface, member: 'Values' };
+    const match = {
+      path: '/splattr/test',
+      interface: TEST.interface,
+      member: 'Values',
+      signature: `${basicSignature}va{sx}asu`,
+    };
     const body = await connection.signal(
       match,
       () =>

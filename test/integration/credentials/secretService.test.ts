@@ -14,6 +14,11 @@ import {
   secretServiceKeychain,
   type SecretServiceOptions,
 } from '../../../src/core/credentials/secretService/secretServiceKeychain';
+import {
+  encodeMessage,
+  MessageType,
+  WireError,
+} from '../../../src/core/credentials/secretService/wire';
 import { ERROR_MESSAGES } from '../../../src/shared/errors';
 import { companionError } from '../../helpers/companionError';
 import {
@@ -231,6 +236,22 @@ describe('when the Secret Service cannot be reached, every call fails with keych
       // A little-endian method return claiming a 1 GiB body: refused, not waited for.
       const header = Buffer.from([0x6c, 2, 0, 1, 0, 0, 0, 0x40, 1, 0, 0, 0, 0, 0, 0, 0]);
       await unavailable({ address: await fakeBus((line) => ok(line) ?? header) });
+    });
+
+    it('that answers with a well-formed message of the wrong type', async () => {
+      const wrong = encodeMessage({
+        type: MessageType.methodReturn,
+        serial: 1,
+        replySerial: 1, // our Hello
+        signature: 'u',
+        body: [7],
+      });
+      const address = await fakeBus(
+        (line) => ok(line) ?? (line.includes('Hello') ? wrong : undefined),
+      );
+      await unavailable({ address });
+      const error = await companionError(entries({ address }).get(newAccount()));
+      expect(error.cause).toBeInstanceOf(WireError);
     });
 
     it('that refuses our authentication', async () => {

@@ -5,6 +5,7 @@ import {
   encodeMessage,
   messageLength,
   MessageType,
+  WireError,
   type DBusValue,
   type Message,
 } from './wire';
@@ -26,6 +27,8 @@ interface SignalMatch {
   path: string;
   interface: string;
   member: string;
+  /** The signal's declared signature: one with another is refused. */
+  signature: string;
 }
 
 export interface BusOptions {
@@ -73,7 +76,7 @@ async function connect(address: string | undefined, timeoutMs: number): Promise<
     try {
       const leftover = await withTimeout(authenticate(socket), timeoutMs, 'session bus');
       const connection = new BusConnection(socket, timeoutMs, leftover);
-      await connection.call(BUS, 'Hello');
+      await connection.call(BUS, 'Hello', '', [], 's');
       return connection;
     } catch (error) {
       socket.destroy();
@@ -112,7 +115,7 @@ function authenticate(socket: net.Socket): Promise<Buffer> {
 }
 
 interface Waiter {
-  resolve(body: DBusValue[]): void;
+  resolve(message: Message): void;
   reject(error: Error): void;
 }
 
@@ -138,12 +141,17 @@ export class BusConnection {
     return this.socket.destroyed;
   }
 
-  /** Calls a method and resolves with its reply's body; an error reply rejects as DBusError. */
+  /**
+   * Calls a method and resolves with its reply's body; an error reply rejects as DBusError.
+   * With `reply`, the method's output signature, any other answer is refused: the values then
+   * have the shapes the caller expects.
+   */
   call(
     target: Target,
     member: string,
     signature = '',
     body: DBusValue[] = [],
+    reply?: string,
   ): Promise<DBusValue[]> {
     if (this.closed) return Promise.reject(new Error('the session bus connection is closed'));
     const serial = ++this.serial;
@@ -156,9 +164,9 @@ export class BusConnection {
       signature,
       body,
     });
-    const reply = this.wait(this.replies, serial, `${target.interface}.${member}`);
+    const answer = this.wait(this.replies, serial, `${target.interface}.${member}`, reply);
     this.socket.write(message);
-    return reply;
+    return answer;
   }
 
   /**
@@ -176,6 +184,7 @@ export class BusConnection {
       this.signals,
       match,
       `${match.interface}.${match.member}`,
+      match.signature,
       timeoutMs,
     );
     // Left unawaited when `start` fails; settled in any case below.
@@ -197,6 +206,7 @@ export class BusConnection {
     waiters: Map<K, Waiter>,
     key: K,
     what: string,
+    signature: string | undefined,
     timeoutMs = this.timeoutMs,
   ): Promise<DBusValue[]> {
     return new Promise<DBusValue[]>((resolve, reject) => {
@@ -212,7 +222,12 @@ export class BusConnection {
         this.ref();
       };
       waiters.set(key, {
-        resolve: (body) => (settle(), resolve(body)),
+        resolve: (message) => {
+          settle();
+          if (signature === undefined || (message.signature ?? '') === signature) {
+            resolve(message.body ?? []);
+          } else reject(new WireError(`unexpected answer to ${what}`));
+        },
         reject: (error) => (settle(), reject(error)),
       });
       this.ref();
@@ -244,7 +259,7 @@ export class BusConnection {
       const waiter = this.replies.get(message.replySerial ?? -1);
       if (message.type === MessageType.error)
         waiter?.reject(new DBusError(message.errorName ?? ''));
-      else waiter?.resolve(message.body ?? []);
+      else waiter?.resolve(message);
     } else if (message.type === MessageType.signal) {
       for (const [match, waiter] of this.signals) {
         if (
@@ -252,7 +267,7 @@ export class BusConnection {
           match.interface === message.interface &&
           match.member === message.member
         )
-          waiter.resolve(message.body ?? []);
+          waiter.resolve(message);
       }
     }
   }

@@ -25,6 +25,13 @@ const DEFAULT_COLLECTION = '/org/freedesktop/secrets/aliases/default';
 const SCHEMA = 'org.freedesktop.Secret.Generic';
 const NO_PROMPT = '/';
 
+/** keytar's attributes, and the schema name libsecret matches on too. */
+const attributesOf = (service: string, account: string) => [
+  ['service', service],
+  ['account', account],
+  ['xdg:schema', SCHEMA],
+];
+
 const item = (path: string): Target => ({
   destination: SECRETS,
   path,
@@ -45,7 +52,7 @@ export function secretServiceKeychain(options: SecretServiceOptions = {}): Keych
     let opened = sessions.get(connection);
     if (!opened) {
       opened = connection
-        .call(SERVICE, 'OpenSession', 'sv', ['plain', { signature: 's', value: '' }])
+        .call(SERVICE, 'OpenSession', 'sv', ['plain', { signature: 's', value: '' }], 'vo')
         .then(([, path]) => path as string);
       opened.catch(() => sessions.delete(connection));
       sessions.set(connection, opened);
@@ -54,35 +61,38 @@ export function secretServiceKeychain(options: SecretServiceOptions = {}): Keych
   }
 
   async function search(connection: BusConnection, service: string, account: string) {
-    const attributes = [
-      ['service', service],
-      ['account', account],
-      ['xdg:schema', SCHEMA],
-    ];
-    const [unlocked, locked] = await connection.call(SERVICE, 'SearchItems', 'a{ss}', [attributes]);
+    const [unlocked, locked] = await connection.call(
+      SERVICE,
+      'SearchItems',
+      'a{ss}',
+      [attributesOf(service, account)],
+      'aoao',
+    );
     return { unlocked: unlocked as string[], locked: locked as string[] };
   }
 
   /** Runs a prompt the service asked for and resolves with its result, or fails if dismissed. */
-  async function prompt(connection: BusConnection, path: string): Promise<DBusValue> {
+  async function prompt(connection: BusConnection, path: string): Promise<Variant> {
     const prompt: Target = {
       destination: SECRETS,
       path,
       interface: 'org.freedesktop.Secret.Prompt',
     };
     const [dismissed, result] = await connection.signal(
-      { path, interface: prompt.interface, member: 'Completed' },
-      () => connection.call(prompt, 'Prompt', 's', ['']),
+      { path, interface: prompt.interface, member: 'Completed', signature: 'bv' },
+      () => connection.call(prompt, 'Prompt', 's', [''], ''),
       promptTimeoutMs,
     );
     if (dismissed !== false) throw new Error('the keyring was not unlocked');
-    return (result as Variant).value;
+    return result as Variant;
   }
 
   async function unlock(connection: BusConnection, paths: string[]): Promise<string[]> {
-    const [unlocked, promptPath] = await connection.call(SERVICE, 'Unlock', 'ao', [paths]);
+    const [unlocked, promptPath] = await connection.call(SERVICE, 'Unlock', 'ao', [paths], 'aoo');
     if (promptPath === NO_PROMPT) return unlocked as string[];
-    return (await prompt(connection, promptPath as string)) as string[];
+    const result = await prompt(connection, promptPath as string);
+    if (result.signature !== 'ao') throw new Error('unexpected unlock result');
+    return result.value as string[];
   }
 
   return {
@@ -95,7 +105,13 @@ export function secretServiceKeychain(options: SecretServiceOptions = {}): Keych
       ]);
       const path = unlocked[0] ?? (locked[0] && (await unlock(connection, [locked[0]]))[0]);
       if (!path) return null;
-      const [secrets] = await connection.call(SERVICE, 'GetSecrets', 'aoo', [[path], sessionPath]);
+      const [secrets] = await connection.call(
+        SERVICE,
+        'GetSecrets',
+        'aoo',
+        [[path], sessionPath],
+        'a{o(oayays)}',
+      );
       const [, secret] = ((secrets as DBusValue[][])[0] ?? []) as [string, DBusValue[]];
       if (!secret) return null;
       return (secret[2] as Buffer).toString('utf8');
@@ -108,14 +124,7 @@ export function secretServiceKeychain(options: SecretServiceOptions = {}): Keych
         ['org.freedesktop.Secret.Item.Label', { signature: 's', value: `${service}/${account}` }],
         [
           'org.freedesktop.Secret.Item.Attributes',
-          {
-            signature: 'a{ss}',
-            value: [
-              ['service', service],
-              ['account', account],
-              ['xdg:schema', SCHEMA],
-            ],
-          },
+          { signature: 'a{ss}', value: attributesOf(service, account) },
         ],
       ];
       const secret = [
@@ -129,11 +138,13 @@ export function secretServiceKeychain(options: SecretServiceOptions = {}): Keych
         path: DEFAULT_COLLECTION,
         interface: 'org.freedesktop.Secret.Collection',
       };
-      const [, promptPath] = await connection.call(collection, 'CreateItem', 'a{sv}(oayays)b', [
-        properties,
-        secret,
-        true,
-      ]);
+      const [, promptPath] = await connection.call(
+        collection,
+        'CreateItem',
+        'a{sv}(oayays)b',
+        [properties, secret, true],
+        'oo',
+      );
       if (promptPath !== NO_PROMPT) await prompt(connection, promptPath as string);
     },
 
@@ -142,7 +153,7 @@ export function secretServiceKeychain(options: SecretServiceOptions = {}): Keych
       const { unlocked, locked } = await search(connection, service, account);
       const paths = [...unlocked, ...(locked.length > 0 ? await unlock(connection, locked) : [])];
       for (const path of paths) {
-        const [promptPath] = await connection.call(item(path), 'Delete');
+        const [promptPath] = await connection.call(item(path), 'Delete', '', [], 'o');
         if (promptPath !== NO_PROMPT) await prompt(connection, promptPath as string);
       }
       return paths.length > 0;
