@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { CompanionError } from '../../shared/errors';
+import type { ClientSecretStore } from '../credentials/clientSecretStore';
 import { createTokenManager } from '../credentials/tokenManager';
 import type { TokenStore } from '../credentials/tokenStore';
 import { createLogger } from '../log';
@@ -25,6 +26,8 @@ export interface RunBridgeOptions {
   requestTimeoutMs?: number;
   /** The keychain; the entry gives one whose first read started before this code loaded. */
   tokenStore?: TokenStore;
+  /** Where a confidential registration's client secret is, for refresh; in the same keychain. */
+  clientSecrets?: ClientSecretStore;
   /** How each request reaches its server (the seam for proxies and extra CAs). */
   transportFor?: TransportFor;
   /** How token refresh reaches the authorization server; default node:http over transportFor. */
@@ -69,6 +72,7 @@ export async function runBridge(options: RunBridgeOptions): Promise<RunningBridg
   const tokens = createTokenManager({
     dataDir: options.dataDir,
     tokenStore: options.tokenStore,
+    clientSecrets: options.clientSecrets,
     registry,
     statusFiles,
     logger: log,

@@ -3,9 +3,10 @@ import type { TokenStore } from '../../credentials/tokenStore';
 
 /**
  * Starts reading a connection's tokens now and gives that read to the first `get` of them. The
- * keychain answers on a thread of its own (a D-Bus round trip on Linux, the first of which also
- * loads libsecret): asked before the relay's code loads, it has answered by the time the
- * client's `initialize` needs a token, instead of starting only then.
+ * first read is several round trips (on Linux: connecting to the session bus, then the Secret
+ * Service's search, session and secret; elsewhere, on keytar's thread): asked before the
+ * relay's code loads, it has answered by the time the client's `initialize` needs a token,
+ * instead of starting only then.
  */
 export function withReadAhead(store: TokenStore, connectionId: string): TokenStore {
   let early: Promise<TokenSet | undefined> | undefined = store.get(connectionId);
