@@ -168,7 +168,7 @@ async function launch(entry: BridgeEntry, home: string): Promise<Connection> {
   const client = await withTimeout(
     connectThroughEntry(entry, home),
     CONNECT_TIMEOUT_MS,
-    `${path.basename(entry.args[0] ?? entry.command)} to answer initialize`,
+    `${path.basename(entry.args.find((arg) => !arg.startsWith('-')) ?? entry.command)} to answer initialize`,
   );
   const readyMs = performance.now() - started;
   const transport = client.transport as StdioClientTransport;

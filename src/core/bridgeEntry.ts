@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod/mini';
+import { BRIDGE_NODE_FLAGS } from './bridgeNodeFlags';
 
 /**
  * The contract between a client's config and the bridge: what the app writes (the launcher, the
@@ -61,7 +62,7 @@ export function buildBridgeEntry(launcher: BridgeLauncher, connectionId: string)
   }
   const entry: BridgeEntry = {
     command: launcher.command,
-    args: [launcher.scriptPath, CONNECTION_FLAG, connectionId],
+    args: [...BRIDGE_NODE_FLAGS, launcher.scriptPath, CONNECTION_FLAG, connectionId],
   };
   if (launcher.env && Object.keys(launcher.env).length > 0) entry.env = { ...launcher.env };
   return entry;
@@ -113,15 +114,17 @@ export function entryHealth(
 }
 
 /**
- * The entry pointed at `launcher`, keeping what a person added around ours: flags before the
- * script, environment variables the app does not manage.
+ * The entry pointed at `launcher`, with this app's Node options, keeping what a person added
+ * around ours: other flags before the script, environment variables the app does not manage.
  */
 export function healEntry(entry: BridgeEntry, launcher: BridgeLauncher): BridgeEntry {
   const flag = entry.args.indexOf(CONNECTION_FLAG);
   const connectionId = entry.args[flag + 1] ?? '';
   const fresh = buildBridgeEntry(launcher, connectionId);
   const scriptAt = entry.args.findIndex(isBridgeScript);
-  const leading = entry.args.slice(0, Math.max(scriptAt, 0));
+  const leading = entry.args
+    .slice(0, Math.max(scriptAt, 0))
+    .filter((arg) => !BRIDGE_NODE_FLAGS.includes(arg));
   const kept = Object.entries(entry.env ?? {}).filter(([key]) => !MANAGED_ENV.includes(key));
   const env = { ...Object.fromEntries(kept), ...fresh.env };
   return {

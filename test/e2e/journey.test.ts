@@ -16,6 +16,7 @@ import { expectNoSecretsUnder } from '../helpers/noSecrets';
 import { toolText } from '../helpers/sandbox';
 import { startHarness, type Harness } from '../helpers/ui';
 import { newAppPage, screenshot } from '../helpers/ui/appPage';
+import { BRIDGE_NODE_FLAGS } from '../../src/core/bridgeNodeFlags';
 
 const ACCOUNT_LINE = 'demo@splattr.test · Acme';
 const SIGN_IN_SENTENCE =
@@ -119,7 +120,7 @@ describe('the journey through the window, against the real service and the sandb
     const entry = await companion.configEntry('claude-desktop');
     expect(entry).toEqual({
       command: process.execPath,
-      args: [BRIDGE_SCRIPT, '--connection', id],
+      args: [...BRIDGE_NODE_FLAGS, BRIDGE_SCRIPT, '--connection', id],
       env: { SPLATTR_COMPANION_HOME: companion.dataDir },
     });
     const firstTokens = await keychain.get(id);

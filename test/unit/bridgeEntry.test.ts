@@ -6,6 +6,7 @@ import {
   healEntry,
   type BridgeLauncher,
 } from '../../src/core/bridgeEntry';
+import { BRIDGE_NODE_FLAGS } from '../../src/core/bridgeNodeFlags';
 
 const APP: BridgeLauncher = {
   command: '/Applications/Splattr Companion.app/Contents/MacOS/Splattr Companion',
@@ -84,10 +85,36 @@ describe('healing an entry', () => {
     const healed = healEntry(entry, APP);
     expect(healed).toEqual({
       command: APP.command,
-      args: ['--max-old-space-size=256', APP.scriptPath, '--connection', 'c1'],
+      args: [
+        '--max-old-space-size=256',
+        ...BRIDGE_NODE_FLAGS,
+        APP.scriptPath,
+        '--connection',
+        'c1',
+      ],
       env: { NODE_EXTRA_CA_CERTS: '/etc/acme.pem', ELECTRON_RUN_AS_NODE: '1' },
     });
     expect(classifyEntry(healed)).toMatchObject({ kind: 'ours', connectionId: 'c1' });
+    expect(entryHealth(healed, APP, disk(APP))).toBe('current');
+  });
+
+  it('adds the Node options an older entry lacks, once, keeping the person’s', () => {
+    const older = {
+      command: APP.command,
+      args: ['--max-old-space-size=256', APP.scriptPath, '--connection', 'c1'],
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    };
+    // Still starts, but is not what this app writes: healed at the app's next start.
+    expect(entryHealth(older, APP, disk(APP))).toBe('moved');
+    const healed = healEntry(older, APP);
+    expect(healed.args).toEqual([
+      '--max-old-space-size=256',
+      ...BRIDGE_NODE_FLAGS,
+      APP.scriptPath,
+      '--connection',
+      'c1',
+    ]);
+    expect(healEntry(healed, APP)).toEqual(healed);
     expect(entryHealth(healed, APP, disk(APP))).toBe('current');
   });
 

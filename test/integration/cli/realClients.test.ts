@@ -9,6 +9,10 @@ import { getClient } from '../../../src/core/clients';
 import { completeSignIn } from '../../helpers/browser';
 import { runCli, withCliHome } from '../../helpers/cli';
 import { DEMO } from '../../../support/companion';
+import { BRIDGE_NODE_FLAGS } from '../../../src/core/bridgeNodeFlags';
+
+/** How the clients print the Node options before our script (plain words, no regex specials). */
+const FLAGS = BRIDGE_NODE_FLAGS.join(' ');
 
 /*
  * Splattr added through the CLI to the real Claude Code, Codex CLI and Gemini CLI (installed
@@ -116,11 +120,11 @@ describe('the real AI clients', () => {
     const id = await add('codex');
 
     expect(await client('codex', ['mcp', 'list'])).toMatch(
-      new RegExp(`^splattr +\\S+ +\\S*bridge\\.mjs --connection ${id} .*enabled`, 'm'),
+      new RegExp(`^splattr +\\S+ +${FLAGS} \\S*bridge\\.mjs --connection ${id} .*enabled`, 'm'),
     );
     const got = await client('codex', ['mcp', 'get', 'splattr']);
     expect(got).toContain('transport: stdio');
-    expect(got).toMatch(new RegExp(`args: \\S*bridge\\.mjs --connection ${id}$`, 'm'));
+    expect(got).toMatch(new RegExp(`args: ${FLAGS} \\S*bridge\\.mjs --connection ${id}$`, 'm'));
 
     await remove(id);
 
@@ -146,7 +150,9 @@ describe('the real AI clients', () => {
 
     const listed = await client('gemini', ['mcp', 'list']);
     expect(listed).toMatch(
-      new RegExp(`✓ splattr: \\S+ \\S*bridge\\.mjs --connection ${id} \\(stdio\\) - Connected`),
+      new RegExp(
+        `✓ splattr: \\S+ ${FLAGS} \\S*bridge\\.mjs --connection ${id} \\(stdio\\) - Connected`,
+      ),
     );
     expect(listed).toMatch(/other: \/bin\/true other/);
 
@@ -201,7 +207,10 @@ describe('the real Codex CLI on the TOML corpus', () => {
 
         await codex.addEntry(entry, {}, ctx);
         expect(await ask('get', 'splattr'), file).toMatch(
-          /^ {2}args: \/opt\/splattr\/bridge\.mjs --connection codex-corpus$/m,
+          new RegExp(
+            `^ {2}args: ${FLAGS} /opt/splattr/bridge\\.mjs --connection codex-corpus$`,
+            'm',
+          ),
         );
 
         await codex.removeEntry({}, ctx);

@@ -14,6 +14,7 @@ import { addCursorThroughCli, runCli } from '../../helpers/cli';
 import { companionError } from '../../helpers/companionError';
 import { BRIDGE_SCRIPT, DEMO, connectThroughEntry } from '../../../support/companion';
 import { createTestHome, type TestHome } from '../../../support/testHome';
+import { BRIDGE_NODE_FLAGS } from '../../../src/core/bridgeNodeFlags';
 
 /**
  * The app is installed, adds a connection, is moved (dragged from Downloads to Applications, an
@@ -118,7 +119,7 @@ describe('entries that follow the app when it moves', () => {
     const healed = await cursorEntry();
     expect(healed).toEqual({
       command: moved.command,
-      args: [moved.scriptPath, '--connection', connection.id],
+      args: [...BRIDGE_NODE_FLAGS, moved.scriptPath, '--connection', connection.id],
       env: { ELECTRON_RUN_AS_NODE: '1', SPLATTR_COMPANION_HOME: home.dataDir },
     });
     // Edited in place: only our entry's paths changed.

@@ -12,6 +12,7 @@ import {
 } from '../../../support/companion';
 import { expectNoSecretsUnder } from '../../helpers/noSecrets';
 import { toolText } from '../../helpers/sandbox';
+import { BRIDGE_NODE_FLAGS } from '../../../src/core/bridgeNodeFlags';
 
 const SIGN_IN_SENTENCE =
   'Splattr needs you to sign in again: open Splattr Companion and click Reconnect on Cursor.';
@@ -52,7 +53,7 @@ describe.each([
     const entry = await companion.configEntry('cursor');
     expect(entry).toEqual({
       command: process.execPath,
-      args: [BRIDGE_SCRIPT, '--connection', added.connection.id],
+      args: [...BRIDGE_NODE_FLAGS, BRIDGE_SCRIPT, '--connection', added.connection.id],
       env: { SPLATTR_COMPANION_HOME: companion.dataDir },
     });
     const stored = await keychain.get(added.connection.id);

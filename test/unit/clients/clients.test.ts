@@ -335,7 +335,8 @@ describe('the bridge entry', () => {
     const entry = buildBridgeEntry(LAUNCHER, 'conn-42');
     expect(entry).toEqual({
       command: LAUNCHER.command,
-      args: [LAUNCHER.scriptPath, '--connection', 'conn-42'],
+      // V8 without its optimising compilers from the first line (src/core/bridgeNodeFlags.ts).
+      args: ['--no-maglev', '--no-turbofan', LAUNCHER.scriptPath, '--connection', 'conn-42'],
       env: { ELECTRON_RUN_AS_NODE: '1' },
     });
     expect(classifyEntry(entry)).toEqual({ kind: 'ours', entry, connectionId: 'conn-42' });
