@@ -46,6 +46,7 @@ import {
 } from './messages';
 import type { Downstream } from './stdio';
 import { StatusReporter } from './statusReporter';
+import { withTimeout } from '../withTimeout';
 import type { BridgeLog, BridgeStatusSink, ServerEras } from './types';
 
 /** A session toward Splattr: HttpSession in production. */
@@ -1130,12 +1131,4 @@ function describe(error: unknown): Record<string, unknown> {
     return { error: error.message, status: httpStatusOf(error), cause: String(error.cause ?? '') };
   }
   return { error: String(error) };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

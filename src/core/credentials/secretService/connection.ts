@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { withTimeout } from '../../withTimeout';
 import { socketPaths } from './address';
 import {
   decodeMessage,
@@ -74,7 +75,7 @@ async function connect(address: string | undefined, timeoutMs: number): Promise<
   for (const path of paths) {
     const socket = net.createConnection({ path });
     try {
-      const leftover = await withTimeout(authenticate(socket), timeoutMs, 'session bus');
+      const leftover = await withTimeout(authenticate(socket), timeoutMs, 'the session bus');
       const connection = new BusConnection(socket, timeoutMs, leftover);
       await connection.call(BUS, 'Hello', '', [], 's');
       return connection;
@@ -276,15 +277,4 @@ export class BusConnection {
     this.socket.destroy();
     for (const waiter of [...this.replies.values(), ...this.signals.values()]) waiter.reject(error);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer from the ${what} within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
