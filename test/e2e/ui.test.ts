@@ -39,6 +39,9 @@ afterEach(async () => {
 async function open(): Promise<void> {
   await page.goto(harness.url);
   await page.getByRole('heading', { name: 'Apps on this computer' }).waitFor();
+  // The headings render before the lists arrive; reading a list before then finds it empty.
+  await page.getByText('Looking for apps…').waitFor({ state: 'detached' });
+  await page.getByText('Loading connections…').waitFor({ state: 'detached' });
   await harness.whenSubscribed();
 }
 
