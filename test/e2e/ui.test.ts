@@ -485,7 +485,8 @@ describe('Splattr Companion window', () => {
     });
     // Without a tray app behind the page there is no login item to offer.
     await page.getByRole('button', { name: 'Settings' }).click();
-    await dialog.getByLabel('Splattr server address').waitFor();
+    // Counted once the saved settings have filled the form, so an absent box is not just early.
+    await expect.poll(() => proxy.inputValue()).toBe('proxy.acme.example:3128');
     expect(await dialog.getByRole('checkbox').count()).toBe(0);
   });
 
